@@ -1,0 +1,22 @@
+"""desmig-sim: an agent-based model of Indonesia's Desmigratif programme in NTT villages."""
+
+from .agents import Cooperative, Household, Migrant
+from .model import DesmigratifModel
+from .runner import RunResult, run, run_replications
+from .scenario import Scenario, default_scenario, load_scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Cooperative",
+    "DesmigratifModel",
+    "Household",
+    "Migrant",
+    "RunResult",
+    "Scenario",
+    "__version__",
+    "default_scenario",
+    "load_scenario",
+    "run",
+    "run_replications",
+]

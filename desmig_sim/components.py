@@ -1,0 +1,417 @@
+"""The four Desmigratif programme components, as first-class objects.
+
+Each component has a time window (``start``..``end``, calendar months), a ramp-up, a set of
+villages, a household coverage and eligibility rule, and costs (one-off at the start and monthly,
+per village, with an optional budget cap). Each has **one documented effect on the step**:
+
+1. :class:`InformationCentre` (socialisation and advocacy, *Pusat Informasi dan Layanan Migrasi*):
+   households reached learn the procedural route; while it runs, brokers reach fewer households and
+   the procedural route costs less and takes less time.
+2. :class:`ProductiveEnterprise` (*usaha produktif*): mentoring of migrant families raises the
+   productive share of remittances and business returns and lowers business failure; grants in
+   packages go to business groups of 10-20 members.
+3. :class:`CooperativeFormation` (*koperasi*): founds a savings-and-loan cooperative and recruits
+   members while it runs (the cooperative itself is modelled in :mod:`desmig_sim.rules.cooperative`).
+4. :class:`CommunityParenting` (*parenting bersama*): care and schooling support raise school
+   attendance of migrants' children.
+
+Scenario files name components through :data:`COMPONENTS`, an explicit registry.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .calendar import YEAR_MONTH_PATTERN, month_number, parse_year_month
+from .parameters import monthly_probability
+from .streams import Stream
+
+if TYPE_CHECKING:
+    from .model import DesmigratifModel
+
+YearMonth = Annotated[str, Field(pattern=YEAR_MONTH_PATTERN)]
+Eligibility = Literal["all", "migrant_households", "poor_households"]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Rupiah = Annotated[float, Field(ge=0.0)]
+
+
+class ComponentSettings(BaseModel):
+    """Settings every component shares (start, end, coverage, costs...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = Field(False, description="Whether the component runs at all.")
+    start: YearMonth = Field(
+        "2017-09", description="First month (the NTT launch was September 2017, facts.md §1.1)."
+    )
+    end: YearMonth = Field(
+        "2020-08", description="Last month: 36 months of facilitation (facts.md §1.3 [V])."
+    )
+    ramp_up_months: int = Field(
+        6, ge=0, le=60, description="Months over which intensity rises linearly to full."
+    )
+    villages: Literal["all"] | list[str] = Field(
+        "all", description="Villages where it runs: 'all' or a list of village names."
+    )
+    coverage: Share = Field(0.8, description="Share of eligible households reached.")
+    eligibility: Eligibility = Field("all", description="Which households are eligible.")
+    one_off_cost_idr: Rupiah = Field(0.0, description="Cost per village at the start, IDR.")
+    monthly_cost_idr: Rupiah = Field(0.0, description="Running cost per village and month, IDR.")
+    budget_idr: Rupiah | None = Field(
+        None, description="Spending cap per village, IDR; the component stops when it is used up."
+    )
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> ComponentSettings:
+        if parse_year_month(self.end) < parse_year_month(self.start):
+            raise ValueError(f"end {self.end!r} is before start {self.start!r}")
+        return self
+
+
+class InformationCentreSettings(ComponentSettings):
+    """Migration-service and information centre (socialisation and advocacy)."""
+
+    coverage: Share = Field(0.95, description="Share of households reached by socialisation.")
+    one_off_cost_idr: Rupiah = Field(
+        10_000_000.0, description="Service equipment per village, IDR (assumption; facts.md §1.3)."
+    )
+    monthly_cost_idr: Rupiah = Field(
+        3_800_000.0, description="Two officers at Rp 1.9 m/month each, IDR (facts.md §1.3 [V])."
+    )
+    learn_share_first_year: Share = Field(
+        0.35,
+        description=(
+            "Share of reached households without knowledge who learn the procedure within a"
+            " year at full intensity; with the default coverage about +0.3 knowledge in year 1"
+            " (facts.md §8, assumption)."
+        ),
+    )
+    broker_reduction: Share = Field(
+        0.3, description="Cut in brokers' monthly reach while running (facts.md §8: -30%)."
+    )
+    procedural_cost_reduction: Share = Field(
+        0.3, description="Cut in the procedural route's cost (village one-stop service; assumption)."
+    )
+    wait_reduction: Share = Field(0.3, description="Cut in the procedural waiting time (assumption).")
+
+
+class ProductiveEnterpriseSettings(ComponentSettings):
+    """Productive enterprise: mentoring and grants to business groups."""
+
+    eligibility: Eligibility = Field(
+        "migrant_households", description="Families of migrants (facts.md §1.2 [V])."
+    )
+    coverage: Share = Field(0.5, description="Share of eligible households mentored (assumption).")
+    one_off_cost_idr: Rupiah = Field(5_000_000.0, description="Training at the start, IDR (assumption).")
+    monthly_cost_idr: Rupiah = Field(2_000_000.0, description="Mentoring per month, IDR (assumption).")
+    grant_package_idr: Rupiah = Field(
+        70_000_000.0, description="One grant package, IDR (facts.md §1.3 [V], Sumbawa Barat 2019)."
+    )
+    group_size: int = Field(20, ge=10, le=20, description="Members per business group (10-20).")
+    grant_months_after_start: list[Annotated[int, Field(ge=0, le=120)]] = Field(
+        [3, 15],
+        description=(
+            "One package goes to one business group at each listed month after the start: two"
+            " packages per village by default (facts.md §1.3 [V]; timing is an assumption)."
+        ),
+    )
+    productive_share_boost: Share = Field(
+        0.10, description="Remittance share mentored households move to investment (assumption)."
+    )
+    mentored_failure_prob_per_year: Share = Field(
+        0.10, description="Business failure with mentoring, per year (facts.md §8)."
+    )
+    return_boost_per_month: Annotated[float, Field(ge=0.0, le=0.2)] = Field(
+        0.005, description="Extra monthly return on capital with mentoring (assumption)."
+    )
+
+
+class CooperativeFormationSettings(ComponentSettings):
+    """Cooperative formation: a savings-and-loan cooperative with marketing for members."""
+
+    coverage: Share = Field(0.5, description="Largest share of households that may join (assumption).")
+    one_off_cost_idr: Rupiah = Field(5_000_000.0, description="Founding and legal set-up, IDR (assumption).")
+    monthly_cost_idr: Rupiah = Field(1_000_000.0, description="Facilitation per month, IDR (assumption).")
+    join_prob_per_month: Share = Field(
+        0.01, description="Monthly chance an eligible non-member joins while it runs (assumption)."
+    )
+
+
+class CommunityParentingSettings(ComponentSettings):
+    """Community parenting (parenting bersama) for migrants' children."""
+
+    eligibility: Eligibility = Field("migrant_households", description="Families of migrants.")
+    coverage: Share = Field(0.6, description="Share of eligible households reached (assumption).")
+    one_off_cost_idr: Rupiah = Field(2_000_000.0, description="Reading corner set-up, IDR (assumption).")
+    monthly_cost_idr: Rupiah = Field(1_500_000.0, description="Activities per month, IDR (assumption).")
+    attendance_boost: Share = Field(
+        0.05, description="Rise in school attendance of reached children (facts.md §8: +5 pp)."
+    )
+
+
+class ComponentsSettings(BaseModel):
+    """The programme: which components run and how."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    information_centre: InformationCentreSettings = Field(default_factory=InformationCentreSettings)
+    productive_enterprise: ProductiveEnterpriseSettings = Field(default_factory=ProductiveEnterpriseSettings)
+    cooperative: CooperativeFormationSettings = Field(default_factory=CooperativeFormationSettings)
+    community_parenting: CommunityParentingSettings = Field(default_factory=CommunityParentingSettings)
+
+
+class ProgrammeEffects:
+    """What the running components change in this month's step (neutral when nothing runs).
+
+    Village-level factors have one entry per village; household-level ones one per household.
+    """
+
+    def __init__(self, villages: int, households: int, base_failure: float) -> None:
+        self.broker_contact_factor = np.ones(villages)
+        self.procedural_cost_factor = np.ones(villages)
+        self.wait_factor = np.ones(villages)
+        self.productive_boost = np.zeros(households)
+        self.return_boost = np.zeros(households)
+        self.failure_prob = np.full(households, base_failure)
+        self.attendance_boost = np.zeros(households)
+        self._base_failure = base_failure
+
+    def reset(self) -> None:
+        """Back to no programme."""
+        self.broker_contact_factor.fill(1.0)
+        self.procedural_cost_factor.fill(1.0)
+        self.wait_factor.fill(1.0)
+        self.productive_boost.fill(0.0)
+        self.return_boost.fill(0.0)
+        self.failure_prob.fill(self._base_failure)
+        self.attendance_boost.fill(0.0)
+
+
+class Component:
+    """Runtime side of a programme component: window, reach, costs and its effect.
+
+    Args:
+        key: The component's name in scenario files.
+        settings: Its validated settings.
+    """
+
+    label: ClassVar[str] = "component"
+
+    def __init__(self, key: str, settings: ComponentSettings) -> None:
+        self.key = key
+        self.settings = settings
+        self.village_mask = np.zeros(0, dtype=bool)
+        self.reached = np.zeros(0, dtype=bool)
+        self.spent = np.zeros(0)
+        self.first_month = 0
+        self.last_month = -1
+        self._reach_month = -1
+        self._reach = np.zeros(0, dtype=bool)
+        self._running_villages = np.zeros(0, dtype=bool)
+        self._reached_running = np.zeros(0, dtype=bool)
+
+    def setup(self, model: DesmigratifModel) -> None:
+        """Fix the villages and the households the component can reach (stable draws)."""
+        s = self.settings
+        names = [v.name for v in model.villages]
+        chosen = names if s.villages == "all" else list(s.villages)
+        self.village_mask = np.isin(np.array(names), chosen)
+        n = model.households.count
+        u = model.streams.uniform(Stream.PROGRAMME, 0, n, key=f"{self.key}/reach")
+        self.reached = (u < s.coverage) & self.village_mask[model.households.village]
+        self.spent = np.zeros(len(names))
+        self.first_month = month_number(model.start, s.start)
+        self.last_month = month_number(model.start, s.end)
+
+    def intensity(self, month: int) -> float:
+        """0 outside the window; rises linearly over the ramp-up to 1."""
+        if not (self.first_month <= month <= self.last_month):
+            return 0.0
+        ramp = self.settings.ramp_up_months
+        return 1.0 if ramp == 0 else min(1.0, (month - self.first_month + 1) / ramp)
+
+    def running(self, month: int) -> np.ndarray:
+        """Per-village mask of where the component runs this month (window and budget)."""
+        if self.intensity(month) <= 0.0:
+            return np.zeros_like(self.village_mask)
+        budget = self.settings.budget_idr
+        within = np.ones_like(self.village_mask) if budget is None else self.spent < budget
+        return self.village_mask & within
+
+    def eligible(self, model: DesmigratifModel) -> np.ndarray | bool:
+        """Households eligible this month under the eligibility rule."""
+        rule = self.settings.eligibility
+        if rule == "migrant_households":
+            return model.migrant_households()
+        if rule == "poor_households":
+            return model.households.poor
+        return True
+
+    def reach(self, model: DesmigratifModel, month: int) -> np.ndarray:
+        """Households reached this month: reached, eligible and in a running village.
+
+        Computed once per month, in the conditions phase, and reused by the programme actions.
+        """
+        if self._reach_month != month:
+            running = self.running(month)
+            if not np.array_equal(running, self._running_villages):
+                self._running_villages = running
+                self._reached_running = self.reached & running[model.households.village]
+            self._reach = self._reached_running & self.eligible(model)
+            self._reach_month = month
+        return self._reach
+
+    def apply_effect(self, model: DesmigratifModel, month: int) -> None:
+        """Write this component's effect on the step into ``model.effects``."""
+
+    def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
+        """Carry out this month's programme action; return the cost per village."""
+        running = self.running(month)
+        cost = np.where(running, self.settings.monthly_cost_idr, 0.0)
+        if month == self.first_month:
+            cost = cost + np.where(running, self.settings.one_off_cost_idr, 0.0)
+        return cost
+
+    def book(self, cost: np.ndarray) -> np.ndarray:
+        """Record spending against the budget and return it."""
+        self.spent += cost
+        return cost
+
+
+class InformationCentre(Component):
+    """Effect: knowledge of the procedural route spreads; brokers and costs are cut while it runs."""
+
+    label = "Migration-service and information centre"
+    settings: InformationCentreSettings
+
+    def apply_effect(self, model: DesmigratifModel, month: int) -> None:
+        """Fewer broker contacts, cheaper and faster procedural route in running villages."""
+        level = self.intensity(month) * self.running(month)
+        s = self.settings
+        model.effects.broker_contact_factor *= 1.0 - s.broker_reduction * level
+        model.effects.procedural_cost_factor *= 1.0 - s.procedural_cost_reduction * level
+        model.effects.wait_factor *= 1.0 - s.wait_reduction * level
+
+    def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
+        """Socialisation sessions: reached households learn the procedure."""
+        cost = super().act(model, month)
+        hh = model.households
+        q = monthly_probability(self.settings.learn_share_first_year) * self.intensity(month)
+        listeners = np.flatnonzero(self.reach(model, month) & ~hh.knows_procedure)
+        u = model.streams.uniform(Stream.PROGRAMME, month, listeners, key=f"{self.key}/learn")
+        hh.knows_procedure[listeners[u < q]] = True
+        return self.book(cost)
+
+
+class ProductiveEnterprise(Component):
+    """Effect: mentored households invest more, earn more and fail less; groups get grants."""
+
+    label = "Productive enterprise (mentoring and grants)"
+    settings: ProductiveEnterpriseSettings
+
+    def apply_effect(self, model: DesmigratifModel, month: int) -> None:
+        """Mentoring effects for reached households."""
+        mentored = self.reach(model, month)
+        model.households.mentored = mentored
+        s = self.settings
+        level = self.intensity(month)
+        fx = model.effects
+        fx.productive_boost[mentored] += s.productive_share_boost * level
+        fx.return_boost[mentored] += s.return_boost_per_month * level
+        mentored_fail = monthly_probability(s.mentored_failure_prob_per_year)
+        fx.failure_prob[mentored] = np.minimum(fx.failure_prob[mentored], mentored_fail)
+
+    def setup(self, model: DesmigratifModel) -> None:
+        """Reach as for every component; nobody has had a grant yet."""
+        super().setup(model)
+        self.granted = np.zeros(model.households.count, dtype=bool)
+
+    def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
+        """Pay a grant package due this month to a business group of mentored households."""
+        cost = super().act(model, month)
+        s = self.settings
+        running = self.running(month)
+        if month - self.first_month not in s.grant_months_after_start or not running.any():
+            return self.book(cost)
+        hh = model.households
+        u = model.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/grant")
+        priority = np.where(self.reach(model, month) & ~self.granted, u, np.inf)
+        per_member = s.grant_package_idr / s.group_size
+        for v in np.flatnonzero(running):
+            lo, hi = model.village_offsets[v], model.village_offsets[v + 1]
+            group = lo + np.argsort(priority[lo:hi], kind="stable")[: s.group_size]
+            group = group[np.isfinite(priority[group])]
+            if group.size == 0:
+                continue
+            self.granted[group] = True
+            hh.business_capital[group] += per_member
+            hh.productive_investment[group] += per_member
+            cost[v] += per_member * group.size
+        return self.book(cost)
+
+
+class CooperativeFormation(Component):
+    """Effect: a cooperative is founded and recruits members while the component runs."""
+
+    label = "Village cooperative (savings, credit, marketing)"
+    settings: CooperativeFormationSettings
+
+    def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
+        """Found the cooperative in the first month; recruit members afterwards."""
+        cost = super().act(model, month)
+        running = self.running(month)
+        if not running.any():
+            return self.book(cost)
+        hh, coops = model.households, model.cooperatives
+        u = model.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/join")
+        candidates = self.reached & ~hh.coop_member & running[hh.village]
+        founding = running & ~coops.exists
+        if founding.any():
+            coops.exists |= founding
+            coops.active |= founding
+            coops.founded_month[founding] = month
+            initial = model.params.cooperative.initial_members
+            priority = np.where(candidates & founding[hh.village], u, np.inf)
+            for v in np.flatnonzero(founding):
+                lo, hi = model.village_offsets[v], model.village_offsets[v + 1]
+                order = lo + np.argsort(priority[lo:hi], kind="stable")[:initial]
+                hh.coop_member[order[np.isfinite(priority[order])]] = True
+        joins = candidates & ~founding[hh.village] & coops.active[hh.village]
+        joins &= u < self.settings.join_prob_per_month * self.intensity(month)
+        hh.coop_member |= joins
+        return self.book(cost)
+
+
+class CommunityParenting(Component):
+    """Effect: reached migrant families' children attend school more often."""
+
+    label = "Community parenting (care and schooling support)"
+    settings: CommunityParentingSettings
+
+    def apply_effect(self, model: DesmigratifModel, month: int) -> None:
+        """Raise the attendance probability of reached households' children."""
+        reached = self.reach(model, month)
+        model.households.parenting = reached
+        model.effects.attendance_boost[reached] += self.settings.attendance_boost * self.intensity(month)
+
+
+#: The registry through which scenario files name components.
+COMPONENTS: dict[str, type[Component]] = {
+    "information_centre": InformationCentre,
+    "productive_enterprise": ProductiveEnterprise,
+    "cooperative": CooperativeFormation,
+    "community_parenting": CommunityParenting,
+}
+
+
+def build_components(settings: ComponentsSettings) -> list[Component]:
+    """Runtime components for every enabled component, in registry order."""
+    built = []
+    for key, cls in COMPONENTS.items():
+        component_settings = getattr(settings, key)
+        if component_settings.enabled:
+            built.append(cls(key, component_settings))
+    return built

@@ -1,0 +1,138 @@
+"""Exogenous inputs as dated events: wages abroad, the exchange rate, moratoria, border closures.
+
+Scenario files list events under ``[[events]]`` with a ``kind``. Each month the model asks
+:func:`conditions_at` for the conditions in force; events never draw random numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .calendar import YEAR_MONTH_PATTERN, parse_year_month
+
+YearMonth = Annotated[str, Field(pattern=YEAR_MONTH_PATTERN, description="A month, 'YYYY-MM'.")]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MinimumWageStep(_Event):
+    """The destination's statutory minimum wage changes (Malaysia: facts.md §4.3 [V])."""
+
+    kind: Literal["destination_min_wage"]
+    date: YearMonth
+    value_myr: float = Field(gt=0, description="New minimum wage, MYR/month.")
+
+
+class ExchangeRateChange(_Event):
+    """The rupiah/ringgit exchange rate changes (facts.md §8 [M])."""
+
+    kind: Literal["exchange_rate"]
+    date: YearMonth
+    idr_per_myr: float = Field(gt=0, description="New exchange rate, IDR per MYR.")
+
+
+class _Window(_Event):
+    start: YearMonth
+    end: YearMonth | None = Field(None, description="Last month in force; none = open-ended.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> _Window:
+        if self.end is not None and parse_year_month(self.end) < parse_year_month(self.start):
+            raise ValueError(f"end {self.end!r} is before start {self.start!r}")
+        return self
+
+
+class Moratorium(_Window):
+    """NTT's provincial moratorium on sending workers (from 2018, facts.md §2.1 [V]).
+
+    Formal placements slow down: the monthly chance of a procedural application is multiplied by
+    ``procedural_application_factor``.
+    """
+
+    kind: Literal["moratorium"]
+    procedural_application_factor: float = Field(
+        0.5, ge=0, le=1, description="Multiplier on procedural applications (assumption)."
+    )
+
+
+class BorderClosure(_Window):
+    """A closure of the destination's border (COVID-19, 2020-21; facts.md §7)."""
+
+    kind: Literal["border_closure"]
+    departure_factor: float = Field(
+        0.1, ge=0, le=1, description="Multiplier on departures by either route (assumption)."
+    )
+    return_multiplier: float = Field(
+        3.0, ge=0, le=50, description="Multiplier on the return hazard of migrants (assumption)."
+    )
+    wage_factor: float = Field(
+        0.7, ge=0, le=1, description="Multiplier on wages abroad: lost work (assumption)."
+    )
+
+
+Event = Annotated[
+    MinimumWageStep | ExchangeRateChange | Moratorium | BorderClosure,
+    Field(discriminator="kind"),
+]
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The exogenous conditions in force in one month."""
+
+    min_wage_myr: float
+    idr_per_myr: float
+    procedural_application_factor: float = 1.0
+    departure_factor: float = 1.0
+    return_multiplier: float = 1.0
+    wage_factor: float = 1.0
+
+
+def _in_window(event: _Window, month: int) -> bool:
+    start = parse_year_month(event.start)
+    end = parse_year_month(event.end) if event.end is not None else None
+    return start <= month and (end is None or month <= end)
+
+
+def conditions_at(
+    events: tuple[Event, ...] | list[Event],
+    absolute_month: int,
+    min_wage_myr: float,
+    idr_per_myr: float,
+) -> Conditions:
+    """The conditions in force in a calendar month.
+
+    Args:
+        events: The scenario's events, in any order.
+        absolute_month: The month, as returned by :func:`~desmig_sim.calendar.parse_year_month`.
+        min_wage_myr: The minimum wage before the first wage event.
+        idr_per_myr: The exchange rate before the first exchange-rate event.
+
+    Returns:
+        The latest wage and exchange rate dated at or before the month, and the product of the
+        factors of every window event in force.
+    """
+    wage_date, fx_date = -1, -1
+    factors = {"procedural_application_factor": 1.0, "departure_factor": 1.0}
+    factors |= {"return_multiplier": 1.0, "wage_factor": 1.0}
+    for event in events:
+        if isinstance(event, MinimumWageStep):
+            date = parse_year_month(event.date)
+            if wage_date < date <= absolute_month:
+                wage_date, min_wage_myr = date, event.value_myr
+        elif isinstance(event, ExchangeRateChange):
+            date = parse_year_month(event.date)
+            if fx_date < date <= absolute_month:
+                fx_date, idr_per_myr = date, event.idr_per_myr
+        elif isinstance(event, Moratorium) and _in_window(event, absolute_month):
+            factors["procedural_application_factor"] *= event.procedural_application_factor
+        elif isinstance(event, BorderClosure) and _in_window(event, absolute_month):
+            factors["departure_factor"] *= event.departure_factor
+            factors["return_multiplier"] *= event.return_multiplier
+            factors["wage_factor"] *= event.wage_factor
+    return Conditions(min_wage_myr=min_wage_myr, idr_per_myr=idr_per_myr, **factors)

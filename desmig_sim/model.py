@@ -1,0 +1,654 @@
+"""The Desmigratif model: households, migrant workers and cooperatives in NTT villages (Mesa 3).
+
+One step is one month. The monthly order, written once here and in :meth:`DesmigratifModel.step`:
+
+0. **Conditions** — exogenous conditions (wages abroad, exchange rate, moratorium, border
+   closure) and the effects of the programme components running this month.
+1. **Wages abroad** — migrants earn; brokers deduct what non-procedural migrants still owe.
+2. **Remittances** — migrants send part of the wage home; the formal channel charges a fee, the
+   informal channel sometimes loses the transfer.
+3. **Household budgets** — local income; remittances are allocated to consumption, debt,
+   education, housing, savings (cooperative deposits for members) and productive investment;
+   school enrolment is decided at the start of each school year.
+4. **Cooperatives** — interest on deposits, loan repayments, defaults, new productive loans,
+   inactivity (and winding down of inactive cooperatives).
+5. **Businesses** — returns on capital, failures, depreciation; household income and poverty.
+6. **Migration intentions** — households start or stop aspiring to send a member abroad
+   (attitude, subjective norm, relative deprivation, perceived risk).
+7. **Route choice** — aspiring households that know the procedure apply for it (cost, waiting
+   time); brokers reach aspiring households and offer the non-procedural route.
+8. **Departures** — procedural applicants whose wait is over, and those who accepted a broker,
+   leave (a border closure holds departures back).
+9. **Returns, deportations, deaths** — competing risks for migrants abroad; returnees of the
+   procedural route bring knowledge of it, which spreads through ties.
+10. **Programme actions** — information sessions, grants, cooperative founding and recruitment,
+    community parenting; their costs.
+
+Household state lives in arrays (:mod:`desmig_sim.state`) and every rule is vectorised over all
+households of all villages; :class:`~desmig_sim.agents.Household`, :class:`~desmig_sim.agents.Migrant`
+and :class:`~desmig_sim.agents.Cooperative` are Mesa agents that view those arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from mesa import Model
+
+from . import agents as agent_types
+from .calendar import format_year_month, parse_year_month
+from .components import ProgrammeEffects, build_components
+from .events import Conditions, conditions_at
+from .outcomes import OutcomeRecorder
+from .parameters import monthly_probability
+from .rules import abroad as abroad_rules
+from .rules import budget as budget_rules
+from .rules import business as business_rules
+from .rules import cooperative as coop_rules
+from .rules import migration as migration_rules
+from .rules import remittance as remittance_rules
+from .rules.inequality import VillageGroups, VillageStats
+from .scenario import Scenario, default_scenario
+from .state import Channel, CooperativeArrays, Destination, MigrantStatus, Route
+from .streams import RandomStreams, Stream
+from .villages import COHORTS, POTENTIAL_RETURN_FACTOR
+from .world import (
+    expected_first_remittances,
+    initial_households,
+    initial_migrants,
+    scale_to_poverty_share,
+    village_offsets,
+)
+
+
+class DesmigratifModel(Model):
+    """Villages of the Desmigratif programme, advancing one month per :meth:`step`.
+
+    Args:
+        scenario: The scenario to run; the built-in defaults (NTT 2017 cohort, no programme)
+            when omitted.
+        seed: Root seed; the scenario's ``run.seed`` when omitted.
+        agents: Whether to create the Mesa agent objects (the views onto the arrays). Switching
+            them off changes no result; it saves time and memory in very large batch runs.
+
+    Attributes:
+        households: Array state of all households (:class:`~desmig_sim.state.HouseholdArrays`).
+        migrants: Array state of all migrant slots.
+        cooperatives: Array state of the village cooperatives.
+        villages: The simulated villages (name, regency, potential).
+        month: The month just simulated (0 before the first step).
+    """
+
+    def __init__(
+        self, scenario: Scenario | None = None, *, seed: int | None = None, agents: bool = True
+    ) -> None:
+        scenario = scenario if scenario is not None else default_scenario()
+        seed = scenario.run.seed if seed is None else int(seed)
+        super().__init__(rng=seed)
+        self.scenario = scenario
+        self.params = scenario.parameters
+        self.seed = seed
+        self.streams = RandomStreams(seed)
+        self.start = scenario.run.start
+        self.horizon = scenario.run.months
+        self.month = 0
+        names = scenario.world.village_names()
+        self.villages = [v for v in COHORTS[scenario.world.cohort] if v.name in names]
+        n_villages = len(self.villages)
+        self.village_offsets = village_offsets(n_villages, self.params.village.households_per_village)
+        self.households = initial_households(self.params, self.village_offsets, self.streams)
+        self.migrants = initial_migrants(self.params, self.households, self.streams)
+        self._k = self.params.migration.max_migrants_per_household
+        self.households.abroad_count = self.migrants.abroad.reshape(-1, self._k).sum(axis=1)
+        self._residents: np.ndarray | None = None
+        self._ties = self.households.network.astype(np.int64)
+        degree = self.households.degree
+        self._inverse_degree = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+        self._calibrate_local_income()
+        self.cooperatives = CooperativeArrays.empty(n_villages)
+        self._groups = VillageGroups(self.village_offsets)
+        self._potential = np.array([POTENTIAL_RETURN_FACTOR[v.potential] for v in self.villages])
+        self._events = tuple(scenario.events)
+        self._base_failure = monthly_probability(self.params.business.failure_prob_per_year)
+        self.effects = ProgrammeEffects(n_villages, self.households.count, self._base_failure)
+        self.components = build_components(scenario.components)
+        for component in self.components:
+            component.setup(self)
+        self.conditions: Conditions = self._conditions(1)
+        self.village_stats: VillageStats | None = None
+        self._risk_events = np.zeros((12, n_villages))
+        self.recorder = OutcomeRecorder(self)
+        self.tally = self.recorder.new_tally()
+        self._agents_enabled = agents
+        self._household_agents: list[agent_types.Household] = []
+        self._migrant_agents: dict[int, agent_types.Migrant] = {}
+        self._cooperative_agents: dict[int, agent_types.Cooperative] = {}
+        if agents:
+            self._household_agents = [agent_types.Household(self, i) for i in range(self.households.count)]
+            self._create_migrant_agents(np.flatnonzero(self.migrants.status != MigrantStatus.NEVER_LEFT))
+        self._broker_accepted = np.zeros(0, dtype=np.int64)
+        self._abroad = np.flatnonzero(self.migrants.status == MigrantStatus.ABROAD)
+        self._abroad_route = self.migrants.route[self._abroad]
+        self._remitted_last = np.zeros(0, dtype=np.int64)
+        self._migrant_households: np.ndarray | None = None
+        self._observe_ties()
+        self._decide_schooling(0)
+        hh = self.households
+        hh.local_income = hh.local_income_pc_base * self.residents()
+        self._account_incomes()
+        self.running = True
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """Advance one month, in the order of the module docstring."""
+        self.month += 1
+        self.tally = self.recorder.new_tally()
+        self.set_conditions()
+        self.pay_wages_abroad()
+        self.send_remittances()
+        self.allocate_budgets()
+        self.run_cooperatives()
+        self.run_businesses()
+        self.form_intentions()
+        self.choose_routes()
+        self.depart()
+        self.resolve_fates()
+        self.run_programme()
+        self.recorder.record(self)
+        if self.month >= self.horizon:
+            self.running = False
+
+    # ------------------------------------------------------------------ phases
+    def set_conditions(self) -> None:
+        """Phase 0: exogenous conditions and programme effects in force this month."""
+        self.conditions = self._conditions(self.month)
+        self._migrant_households = None
+        if self.components:
+            self.effects.reset()
+            for component in self.components:
+                component.apply_effect(self, self.month)
+
+    def pay_wages_abroad(self) -> None:
+        """Phase 1: migrants abroad earn; brokers deduct what is still owed."""
+        m, r, c, ab = self.migrants, self.params.remittance, self.conditions, self._abroad
+        self._abroad_route = route = m.route[ab]
+        wage = remittance_rules.wage_idr(
+            route,
+            m.destination[ab],
+            c.min_wage_myr,
+            c.idr_per_myr,
+            r.non_procedural_wage_factor,
+            r.other_destination_wage_factor,
+            c.wage_factor,
+        )
+        deduction = remittance_rules.broker_deduction(wage, m.broker_debt[ab], r.broker_debt_repayment_share)
+        m.broker_debt[ab] -= deduction
+        m.wage[ab] = wage - deduction
+        m.months_abroad[ab] += 1
+        m.contract_months_left[ab] -= route == Route.PROCEDURAL
+
+    def send_remittances(self) -> None:
+        """Phase 2: remittances sent, charged, lost and received."""
+        m, r, hh, ab = self.migrants, self.params.remittance, self.households, self._abroad
+        route = self._abroad_route
+        send_prob = np.where(route == Route.PROCEDURAL, r.procedural_send_prob, r.non_procedural_send_prob)
+        sends = self.streams.uniform(Stream.REMITTANCE, self.month, ab) < send_prob
+        sent = remittance_rules.amount_sent(
+            m.wage[ab], m.propensity[ab], m.months_abroad[ab], r.decay_per_year, sends
+        )
+        lost = self.streams.uniform(Stream.REMITTANCE, self.month, ab, key="loss") < r.informal_loss_prob
+        fees, losses = remittance_rules.channel_costs(sent, m.channel[ab], r.formal_fee_share, lost)
+        m.remitted[self._remitted_last] = 0.0
+        m.remitted[ab] = sent
+        self._remitted_last = ab
+        owner = m.household[ab]
+        hh.remittances_received = np.bincount(owner, weights=sent - fees - losses, minlength=hh.count)
+        self.tally.remittances_sent = sent.sum()
+        self.tally.fees_and_losses = np.bincount(
+            hh.village[owner], weights=fees + losses, minlength=len(self.villages)
+        )
+
+    def allocate_budgets(self) -> None:
+        """Phase 3: local income and the use of remittances; school enrolment each school year."""
+        hh, p = self.households, self.params
+        inc, b, cp = p.income, p.budget, p.cooperative
+        u = self.streams.uniform(Stream.INCOME, self.month, hh.count)
+        hh.local_income = budget_rules.local_income(
+            hh.local_income_pc_base, self.residents(), self.price_index(), u, inc.income_shock_sd
+        )
+        local_saving = inc.local_savings_rate * hh.local_income
+        receiving = np.flatnonzero(hh.remittances_received > 0)
+        member = self.active_members()
+        boost = self.effects.productive_boost[receiving] + member[receiving] * cp.productive_share_boost
+        use = budget_rules.allocate_remittances(
+            hh.remittances_received[receiving],
+            hh.debt[receiving],
+            b.consumption,
+            b.debt,
+            b.education,
+            b.housing,
+            b.savings,
+            b.productive,
+            boost,
+        )
+        hh.debt[receiving] -= use.debt_repaid
+        saved = local_saving.copy()
+        saved[receiving] += use.savings
+        hh.consumption = hh.local_income - local_saving
+        hh.consumption[receiving] += use.consumption + use.education + use.housing
+        hh.productive_investment = np.zeros(hh.count)
+        hh.productive_investment[receiving] = use.productive
+        hh.business_capital[receiving] += use.productive
+        self.tally.productive_from_remittances = use.productive.sum()
+        if member.any():
+            compulsory = np.where(member, cp.monthly_deposit_share * hh.local_income, 0.0)
+            deposit = np.where(member, saved + compulsory, 0.0)
+            hh.consumption -= compulsory
+            hh.coop_deposit += deposit
+            self.cooperatives.cash += self._per_village(deposit)
+            saved = np.where(member, 0.0, saved)
+        hh.savings += saved
+        if self.calendar_month() == p.schooling.school_year_start_month:
+            self._decide_schooling(self.month)
+
+    def run_cooperatives(self) -> None:
+        """Phase 4: deposits earn interest, loans are repaid, default or granted; cooperatives may fold."""
+        coops = self.cooperatives
+        hh = self.households
+        hh.coop_interest = np.zeros(hh.count)
+        if coops.exists.any():
+            self._operate_cooperatives()
+            nv = len(self.villages)
+            u = self.streams.uniform(Stream.COOPERATIVE, self.month, nv, key="inactivity")
+            coops.active &= u >= monthly_probability(self.params.cooperative.inactivity_prob_per_year)
+            self._wind_down_inactive()
+
+    def run_businesses(self) -> None:
+        """Phase 5: business income, failures and wear; then household income and poverty."""
+        hh, bp, fx = self.households, self.params.business, self.effects
+        firms = np.flatnonzero(hh.business_capital >= bp.min_capital_idr)
+        multiplier = self._potential[hh.village[firms]]
+        if self.cooperatives.exists.any():
+            multiplier = multiplier * (
+                1.0 + self.params.cooperative.marketing_uplift * self.active_members()[firms]
+            )
+        u = self.streams.uniform(Stream.BUSINESS, self.month, firms)
+        hh.business_income = np.zeros(hh.count)
+        hh.business_income[firms] = business_rules.business_income(
+            hh.business_capital[firms],
+            bp.return_per_month + fx.return_boost[firms],
+            bp.return_sd,
+            u,
+            multiplier,
+        )
+        u_fail = self.streams.uniform(Stream.BUSINESS, self.month, firms, key="failure")
+        hh.business_capital[firms[business_rules.failures(u_fail, fx.failure_prob[firms])]] = 0.0
+        hh.business_capital *= 1.0 - bp.depreciation_per_month
+        self._account_incomes()
+
+    def form_intentions(self) -> None:
+        """Phase 6: households start or give up aspiring to send a member abroad."""
+        hh, mp, r, c = self.households, self.params.migration, self.params.remittance, self.conditions
+        expected = (
+            r.remit_share
+            * c.min_wage_myr
+            * c.idr_per_myr
+            * r.non_procedural_wage_factor
+            * r.non_procedural_send_prob
+        )
+        attitude = migration_rules.attitude(expected, hh.local_income + hh.business_income)
+        norm = self._network_shares[:, 0]
+        index = migration_rules.intention_index(
+            attitude,
+            norm,
+            self.village_stats.deprivation,
+            self.perceived_risk(),
+            mp.attitude_weight,
+            mp.norm_weight,
+            mp.deprivation_weight,
+            mp.risk_weight,
+        )
+        p_start = migration_rules.aspiration_probability(index, mp.intention_intercept, mp.intention_slope)
+        u = self.streams.uniform(Stream.INTENTION, self.month, hh.count)
+        starts = ~hh.aspiring & (u < p_start)
+        lapses = hh.aspiring & (u < mp.aspiration_lapse_prob)
+        hh.aspiring = ((hh.aspiring & ~lapses) | starts) & self.can_send()
+
+    def choose_routes(self) -> None:
+        """Phase 7: procedural applications by those who know how; broker contacts for the rest."""
+        hh, mp, fx = self.households, self.params.migration, self.effects
+        asp = np.flatnonzero(hh.aspiring)
+        village = hh.village[asp]
+        cost = mp.procedural_cost_idr * fx.procedural_cost_factor[village] * self.price_index()
+        afford = migration_rules.affordability(hh.savings[asp], mp.informal_credit_idr, cost)
+        p_apply = migration_rules.application_probability(
+            hh.knows_procedure[asp],
+            mp.procedural_application_prob,
+            afford,
+            self.perceived_risk()[asp],
+            mp.risk_route_weight,
+            self.conditions.procedural_application_factor,
+        )
+        applies = self.streams.uniform(Stream.ROUTE, self.month, asp) < p_apply
+        who, cost = asp[applies], cost[applies]
+        paid = np.minimum(np.maximum(hh.savings[who], 0.0), cost)
+        hh.savings[who] -= paid
+        hh.debt[who] += cost - paid
+        span = mp.procedural_wait_months_max - mp.procedural_wait_months_min + 1
+        u_wait = self.streams.uniform(Stream.ROUTE, self.month, who, key="wait")
+        wait = (mp.procedural_wait_months_min + np.floor(u_wait * span)) * fx.wait_factor[village[applies]]
+        hh.wait_months_left[who] = np.rint(wait).astype(np.int64)
+        hh.aspiring[who] = False
+        rest = asp[~applies]
+        contact = self.streams.uniform(Stream.BROKER, self.month, rest)
+        self._broker_accepted = rest[
+            contact < mp.broker_contact_prob * fx.broker_contact_factor[hh.village[rest]]
+        ]
+
+    def depart(self) -> None:
+        """Phase 8: departures by the procedural and the non-procedural route."""
+        hh, r, ab = self.households, self.params.remittance, self.params.abroad
+        ready = np.flatnonzero(hh.wait_months_left == 0)
+        candidates = np.concatenate([ready, self._broker_accepted])
+        is_np = np.r_[np.zeros(ready.size, dtype=bool), np.ones(self._broker_accepted.size, dtype=bool)]
+        open_border = (
+            self.streams.uniform(Stream.DEPARTURE, self.month, candidates) < self.conditions.departure_factor
+        )
+        able = self._free_count(candidates) > 0
+        able &= self.residents()[candidates] >= 2
+        go = open_border & able
+        households, is_np = candidates[go], is_np[go]
+        hh.wait_months_left[households[~is_np]] = -1
+        hh.wait_months_left[hh.wait_months_left > 0] -= 1
+        hh.aspiring[households] = False
+        nv = len(self.villages)
+        villages = hh.village[households]
+        self.tally.departures_np = np.bincount(villages[is_np], minlength=nv)
+        self.tally.departures_p = np.bincount(villages[~is_np], minlength=nv)
+        if households.size == 0:
+            return
+        slots = self._free_slot(households)
+        new_people = slots[self.migrants.status[slots] == MigrantStatus.NEVER_LEFT]
+        was_home = self.migrants.status[slots] != MigrantStatus.NEVER_LEFT
+        u_dest = self.streams.uniform(Stream.DEPARTURE, self.month, households, key="destination")
+        u_channel = self.streams.uniform(Stream.DEPARTURE, self.month, households, key="channel")
+        m = self.migrants
+        m.status[slots] = MigrantStatus.ABROAD
+        m.route[slots] = np.where(is_np, Route.NON_PROCEDURAL, Route.PROCEDURAL)
+        m.destination[slots] = np.where(u_dest < r.malaysia_share, Destination.MALAYSIA, Destination.OTHER)
+        informal = np.where(
+            is_np, u_channel < r.non_procedural_informal_share, u_channel >= r.procedural_formal_share
+        )
+        m.channel[slots] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
+        m.months_abroad[slots] = 0
+        m.contract_months_left[slots] = np.where(is_np, 0, ab.contract_months)
+        m.broker_debt[slots] = np.where(is_np, r.broker_debt_idr, 0.0)
+        m.trips[slots] += 1
+        hh.abroad_count[households] += 1
+        np.subtract.at(hh.returnee_count, households[was_home], 1)
+        self._residents = None
+        hh.savings[households[is_np]] += r.sirih_pinang_idr
+        self._create_migrant_agents(new_people)
+
+    def resolve_fates(self) -> None:
+        """Phase 9: deaths, deportations and returns; returnees share what they know."""
+        m, hh, ab, c = self.migrants, self.households, self.params.abroad, self.conditions
+        at_risk = self._abroad[m.months_abroad[self._abroad] >= 1]
+        fate = abroad_rules.fates(
+            m.route[at_risk],
+            m.contract_months_left[at_risk],
+            self.streams.uniform(Stream.FATE, self.month, at_risk),
+            self.streams.uniform(Stream.FATE, self.month, at_risk, key="renewal"),
+            monthly_probability(ab.death_prob_non_procedural_per_year),
+            monthly_probability(ab.death_prob_procedural_per_year),
+            monthly_probability(ab.deportation_prob_per_year),
+            1.0 / ab.non_procedural_mean_months_abroad,
+            ab.contract_renewal_prob,
+            c.return_multiplier,
+        )
+        dies = at_risk[fate == abroad_rules.Fate.DIES]
+        deported = at_risk[fate == abroad_rules.Fate.DEPORTED]
+        returns = at_risk[fate == abroad_rules.Fate.RETURNS]
+        m.status[dies] = MigrantStatus.DEAD
+        m.status[deported] = MigrantStatus.DEPORTED
+        m.status[returns] = MigrantStatus.RETURNED
+        m.contract_months_left[at_risk[fate == abroad_rules.Fate.RENEWS]] = ab.contract_months
+        home = np.concatenate([dies, deported, returns])
+        m.broker_debt[home] = 0.0
+        m.wage[home] = 0.0
+        np.subtract.at(hh.abroad_count, m.household[home], 1)
+        np.subtract.at(hh.size, m.household[dies], 1)
+        np.add.at(hh.dead_count, m.household[dies], 1)
+        np.add.at(hh.returnee_count, m.household[np.concatenate([deported, returns])], 1)
+        self._residents = None
+        hh.knows_procedure[m.household[returns[m.route[returns] == Route.PROCEDURAL]]] = True
+        nv = len(self.villages)
+        self.tally.deaths = np.bincount(hh.village[m.household[dies]], minlength=nv)
+        self.tally.deportations = np.bincount(hh.village[m.household[deported]], minlength=nv)
+        self.tally.returns = np.bincount(hh.village[m.household[returns]], minlength=nv)
+        self._risk_events[self.month % 12] = self.tally.deaths + self.tally.deportations
+        self._abroad = np.flatnonzero(m.status == MigrantStatus.ABROAD)
+        self._share_knowledge()
+
+    def run_programme(self) -> None:
+        """Phase 10: the programme components act and their costs are booked."""
+        cost = np.zeros(len(self.villages))
+        for component in self.components:
+            cost += component.act(self, self.month)
+        self.tally.programme_cost = cost
+        if self._agents_enabled:
+            for v in np.flatnonzero(self.cooperatives.exists):
+                if v not in self._cooperative_agents:
+                    self._cooperative_agents[v] = agent_types.Cooperative(self, int(v))
+
+    # ------------------------------------------------------------------ helpers
+    def _calibrate_local_income(self) -> None:
+        """Scale local incomes so that the first month's poverty share matches the ledger."""
+        hh, inc = self.households, self.params.income
+        remittance_pc = expected_first_remittances(self.params, hh, self.migrants) / self.residents()
+        factor = scale_to_poverty_share(
+            hh.local_income_pc_base, remittance_pc, inc.poverty_line_idr_per_capita_month, inc.poor_share
+        )
+        hh.local_income_pc_base *= factor
+
+    def _conditions(self, month: int) -> Conditions:
+        r = self.params.remittance
+        absolute = parse_year_month(self.start) + month - 1
+        return conditions_at(self._events, absolute, r.min_wage_myr_per_month, r.exchange_rate_idr_per_myr)
+
+    def calendar_month(self) -> int:
+        """Calendar month (1-12) of the current step."""
+        return (parse_year_month(self.start) + max(self.month, 1) - 1) % 12 + 1
+
+    def date(self) -> str:
+        """The current month as 'YYYY-MM'."""
+        return format_year_month(parse_year_month(self.start) + max(self.month, 1) - 1)
+
+    def price_index(self) -> float:
+        """Price level relative to the start month (poverty line and nominal local incomes)."""
+        return (1.0 + self.params.income.price_growth_per_year) ** ((max(self.month, 1) - 1) / 12.0)
+
+    def poverty_line(self) -> float:
+        """Poverty line this month, IDR per person per month."""
+        return self.params.income.poverty_line_idr_per_capita_month * self.price_index()
+
+    def _per_village(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a household array over each village (villages are contiguous blocks)."""
+        return np.add.reduceat(np.asarray(values, dtype=np.float64), self.village_offsets[:-1])
+
+    def abroad_slots(self) -> np.ndarray:
+        """Migrant slots whose person is abroad (after this month's departures and returns)."""
+        return self._abroad
+
+    def members_abroad(self) -> np.ndarray:
+        """Number of each household's members abroad."""
+        return self.households.abroad_count
+
+    def residents(self) -> np.ndarray:
+        """Members living at home (at least one); cached until someone leaves, returns or dies."""
+        if self._residents is None:
+            hh = self.households
+            self._residents = np.maximum(hh.size - hh.abroad_count, 1)
+        return self._residents
+
+    def migrant_households(self) -> np.ndarray:
+        """Households with a living member abroad or back from abroad (cached for the month)."""
+        if self._migrant_households is None:
+            hh = self.households
+            self._migrant_households = (hh.abroad_count + hh.returnee_count) > 0
+        return self._migrant_households
+
+    def _free_count(self, households: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Migrant slots free for a departure (not abroad, not dead)."""
+        hh = self.households
+        return self._k - hh.abroad_count[households] - hh.dead_count[households]
+
+    def can_send(self) -> np.ndarray:
+        """Households able to send a member: two or more at home, a free slot, no application pending."""
+        hh = self.households
+        return (self._free_count() > 0) & (self.residents() >= 2) & (hh.wait_months_left < 0)
+
+    def _free_slot(self, households: np.ndarray) -> np.ndarray:
+        """The slot each departing household uses: a former migrant first, else a new person."""
+        status = self.migrants.status.reshape(self.households.count, self._k)[households]
+        rank = np.where((status == MigrantStatus.RETURNED) | (status == MigrantStatus.DEPORTED), 0, 2)
+        rank = np.where(status == MigrantStatus.NEVER_LEFT, 1, rank)
+        return households * self._k + np.argmin(rank, axis=1)
+
+    def active_members(self) -> np.ndarray:
+        """Households that are members of an active cooperative."""
+        return self.households.coop_member & self.cooperatives.active[self.households.village]
+
+    def perceived_risk(self) -> np.ndarray:
+        """Each household's perceived risk of migrating (its village's recent deaths and deportations)."""
+        recent = self._risk_events.sum(axis=0)
+        return migration_rules.perceived_risk(recent, self.params.migration.risk_per_event)[
+            self.households.village
+        ]
+
+    def _account_incomes(self) -> None:
+        hh = self.households
+        hh.income = hh.local_income + hh.business_income + hh.remittances_received + hh.coop_interest
+        hh.income_per_capita = hh.income / self.residents()
+        hh.poor = hh.income_per_capita < self.poverty_line()
+        self.village_stats = self._groups.stats(hh.income_per_capita)
+
+    def _operate_cooperatives(self) -> None:
+        """Interest, repayments, defaults and new loans of the active cooperatives' members."""
+        hh, cp, coops = self.households, self.params.cooperative, self.cooperatives
+        members = np.flatnonzero(self.active_members())
+        hh.coop_interest[members] = hh.coop_deposit[members] * cp.savings_rate_per_month
+        hh.coop_deposit[members] += hh.coop_interest[members]
+        borrowers = np.flatnonzero(hh.coop_loan > 0)
+        loan, original = hh.coop_loan[borrowers], hh.coop_loan_principal[borrowers]
+        interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
+        principal = coop_rules.instalment(loan, original, cp.loan_term_months)
+        u_default = self.streams.uniform(Stream.COOPERATIVE, self.month, borrowers, key="default")
+        defaults = u_default < monthly_probability(cp.default_prob_per_year)
+        repaid = np.where(defaults, 0.0, interest + principal)
+        hh.coop_loan[borrowers] = np.where(defaults, 0.0, loan - principal)
+        hh.consumption[borrowers] -= repaid
+        nv = len(self.villages)
+        coops.cash += np.bincount(hh.village[borrowers], weights=repaid, minlength=nv)
+        coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)
+        free = members[(hh.coop_loan[members] <= 0) & (hh.coop_deposit[members] > 0)]
+        asks = free[
+            self.streams.uniform(Stream.COOPERATIVE, self.month, free, key="demand") < cp.loan_demand_prob
+        ]
+        request = np.zeros(hh.count)
+        request[asks] = coop_rules.loan_size(hh.coop_deposit[asks], cp.max_loan_to_savings)
+        granted = coop_rules.ration_by_liquidity(request, hh.village, np.maximum(coops.cash, 0.0))
+        got = np.flatnonzero(granted > 0)
+        hh.coop_loan[got] = granted[got]
+        hh.coop_loan_principal[got] = granted[got]
+        coops.cash -= np.bincount(hh.village[got], weights=granted[got], minlength=nv)
+        hh.business_capital[got] += granted[got]
+        hh.productive_investment[got] += granted[got]
+
+    def _decide_schooling(self, month: int) -> None:
+        """Enrol each child for the school year (one draw per household and child)."""
+        hh, sp = self.households, self.params.schooling
+        p = (
+            sp.attendance_prob
+            - sp.left_behind_penalty * (hh.abroad_count > 0)
+            + self.effects.attendance_boost
+        )
+        p = np.clip(p, 0.0, 1.0)
+        in_school = np.zeros(hh.count, dtype=np.int64)
+        for child in range(sp.max_children):
+            has = np.flatnonzero(hh.children > child)
+            u = self.streams.uniform(Stream.SCHOOLING, month, has, key=f"child{child}")
+            in_school[has] += u < p[has]
+        hh.children_in_school = in_school
+        self.school_totals = (self._per_village(in_school), self._per_village(hh.children))
+
+    def _wind_down_inactive(self) -> None:
+        """Inactive cooperatives pay members' deposits back as far as their cash allows."""
+        hh, coops = self.households, self.cooperatives
+        folded = coops.exists & ~coops.active
+        if not folded.any():
+            return
+        nv = len(self.villages)
+        in_folded = np.flatnonzero(hh.coop_member & folded[hh.village])
+        village = hh.village[in_folded]
+        owed = np.bincount(village, weights=hh.coop_deposit[in_folded], minlength=nv)
+        paid = np.minimum(np.maximum(coops.cash, 0.0), owed)
+        share = np.divide(paid, owed, out=np.zeros(nv), where=owed > 0)
+        payout = hh.coop_deposit[in_folded] * share[village]
+        hh.coop_deposit[in_folded] -= payout
+        hh.savings[in_folded] += payout
+        coops.cash -= paid
+
+    def _observe_ties(self) -> None:
+        """Shares of each household's ties with a member abroad and that know the procedure.
+
+        Computed once a month, after returns (one sparse product for both): the first column is
+        next month's subjective norm, the second drives learning from ties.
+        """
+        hh = self.households
+        # One integer sparse product for both traits: (abroad + 2**20 * knows) summed over ties
+        # decodes exactly into the two counts.
+        code = (hh.abroad_count > 0).astype(np.int64)
+        code += hh.knows_procedure.astype(np.int64) << 20
+        linked = self._ties @ code
+        self._network_shares = np.empty((hh.count, 2))
+        np.multiply(linked & ((1 << 20) - 1), self._inverse_degree, out=self._network_shares[:, 0])
+        np.multiply(linked >> 20, self._inverse_degree, out=self._network_shares[:, 1])
+
+    def _share_knowledge(self) -> None:
+        """Households learn the procedure from ties who know it, and knowledge goes out of date."""
+        hh, mp = self.households, self.params.migration
+        self._observe_ties()
+        p_learn = mp.knowledge_learning_prob * self._network_shares[:, 1]
+        u = self.streams.uniform(Stream.KNOWLEDGE, self.month, hh.count)
+        learns = ~hh.knows_procedure & (u < p_learn)
+        forgets = hh.knows_procedure & (u < mp.knowledge_forgetting_prob)
+        hh.knows_procedure = (hh.knows_procedure & ~forgets) | learns
+
+    def _create_migrant_agents(self, slots: np.ndarray) -> None:
+        if not self._agents_enabled:
+            return
+        for slot in slots.tolist():
+            if slot not in self._migrant_agents:
+                self._migrant_agents[slot] = agent_types.Migrant(self, slot)
+
+    # ------------------------------------------------------------------ public views
+    @property
+    def household_agents(self) -> list[agent_types.Household]:
+        """Household agents in slot order."""
+        return self._household_agents
+
+    def migrant_agent(self, slot: int) -> agent_types.Migrant | None:
+        """The Migrant agent of a migrant slot, if that person has ever left."""
+        return self._migrant_agents.get(int(slot))
+
+    def run(self, months: int | None = None) -> pd.DataFrame:
+        """Step to the horizon (or ``months`` more months) and return the outcome table."""
+        steps = self.horizon - self.month if months is None else months
+        for _ in range(steps):
+            self.step()
+        return self.timeseries()
+
+    def timeseries(self) -> pd.DataFrame:
+        """Outcomes so far: one row per month and village, plus pooled rows (village ``ALL``)."""
+        return self.recorder.to_frame()

@@ -1,0 +1,203 @@
+"""Outcomes: the monthly table, per village and pooled over villages.
+
+The column names below are a contract that later tools rely on. Money is in rupiah (nominal);
+counts are per month unless the name says otherwise. Shares whose denominator is zero (for
+example the non-procedural share in a month without departures) are reported as 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .calendar import format_year_month, parse_year_month
+from .rules import business as business_rules
+from .state import Route
+
+if TYPE_CHECKING:
+    from .model import DesmigratifModel
+
+#: Outcome columns, in table order, with their unit and meaning.
+OUTCOMES: dict[str, str] = {
+    "income_per_capita_mean": "IDR/person/month: mean over households of income per resident member",
+    "income_per_capita_median": "IDR/person/month: median over households",
+    "poverty_rate": "share of households below the poverty line",
+    "gini": "Gini coefficient of household income per capita",
+    "departures_procedural": "persons leaving by the procedural route this month",
+    "departures_non_procedural": "persons leaving by the non-procedural route this month",
+    "non_procedural_share": "share of this month's departures that are non-procedural (0 if none)",
+    "non_procedural_share_12m": "the same over the last 12 months (0 if none)",
+    "migrants_abroad_procedural": "persons abroad who left by the procedural route",
+    "migrants_abroad_non_procedural": "persons abroad who left by the non-procedural route",
+    "remittances_received": "IDR received by households this month",
+    "remittance_fees_and_losses": "IDR lost to fees (formal) and lost transfers (informal)",
+    "productive_investment": "IDR invested in household businesses (remittances, loans, grants)",
+    "coop_members": "households that are members of an active cooperative",
+    "coop_savings": "IDR deposited with cooperatives (members' deposits)",
+    "coop_loans_outstanding": "IDR of cooperative loan principal outstanding",
+    "coop_active": "number of active cooperatives",
+    "businesses_active": "household businesses with at least the minimum capital",
+    "local_jobs": "jobs in household businesses (owners and employees)",
+    "children_in_school_share": "share of children attending school this school year",
+    "deaths_abroad": "migrants who died abroad this month",
+    "deportations": "migrants deported this month",
+    "returns": "migrants who came home this month (not deported)",
+    "program_cost": "IDR spent on the programme this month",
+}
+COLUMNS: list[str] = ["month", "date", "village", *OUTCOMES]
+POOLED = "ALL"
+
+
+@dataclass
+class MonthTally:
+    """Flows counted during one month's phases, per village."""
+
+    villages: int
+    remittances_sent: float = 0.0
+    productive_from_remittances: float = 0.0
+    fees_and_losses: np.ndarray = field(default=None)  # type: ignore[assignment]
+    departures_p: np.ndarray = field(default=None)  # type: ignore[assignment]
+    departures_np: np.ndarray = field(default=None)  # type: ignore[assignment]
+    deaths: np.ndarray = field(default=None)  # type: ignore[assignment]
+    deportations: np.ndarray = field(default=None)  # type: ignore[assignment]
+    returns: np.ndarray = field(default=None)  # type: ignore[assignment]
+    programme_cost: np.ndarray = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        for name in (
+            "fees_and_losses",
+            "departures_p",
+            "departures_np",
+            "deaths",
+            "deportations",
+            "returns",
+            "programme_cost",
+        ):
+            if getattr(self, name) is None:
+                setattr(self, name, np.zeros(self.villages))
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    return np.divide(part, whole, out=np.zeros_like(part, dtype=float), where=whole > 0)
+
+
+class OutcomeRecorder:
+    """Collects the outcome table month by month (preallocated arrays, one row per village + ALL)."""
+
+    def __init__(self, model: DesmigratifModel) -> None:
+        self.names = [v.name for v in model.villages]
+        self.start = model.start
+        self.horizon = model.horizon
+        nv = len(self.names)
+        self.values = np.zeros((model.horizon, nv + 1, len(OUTCOMES)))
+        self.months_recorded = 0
+        self._departures = np.zeros((12, nv + 1, 2))  # rolling window: [procedural, non-procedural]
+        self.remittances_sent = np.zeros(model.horizon)
+        self.productive_from_remittances = np.zeros(model.horizon)
+        self.households_with_migrant = np.zeros(model.horizon)
+        self._col = {name: i for i, name in enumerate(OUTCOMES)}
+
+    def new_tally(self) -> MonthTally:
+        """An empty tally for the next month."""
+        return MonthTally(villages=len(self.names))
+
+    def record(self, model: DesmigratifModel) -> None:
+        """Compute every outcome for the month just simulated and store it."""
+        if model.month > self.horizon:
+            self._grow(model.month)
+        hh, m, t = model.households, model.migrants, model.tally
+        nv = len(self.names)
+        n_hh = np.diff(model.village_offsets).astype(float)
+        per_village = model._per_village
+
+        def pooled(values: np.ndarray) -> np.ndarray:
+            return np.append(values, values.sum())
+
+        row = self.values[model.month - 1]
+        col = self._col
+        stats = model.village_stats
+        row[:nv, col["income_per_capita_mean"]] = per_village(hh.income_per_capita) / n_hh
+        row[nv, col["income_per_capita_mean"]] = hh.income_per_capita.mean()
+        row[:, col["income_per_capita_median"]] = np.append(stats.median, stats.pooled_median)
+        row[:, col["gini"]] = np.append(stats.gini, stats.pooled_gini)
+        row[:, col["poverty_rate"]] = _share(pooled(per_village(hh.poor)), pooled(n_hh))
+        dep = np.stack([pooled(t.departures_p), pooled(t.departures_np)], axis=1)
+        self._departures[(model.month - 1) % 12] = dep
+        window = self._departures.sum(axis=0)
+        row[:, col["departures_procedural"]] = dep[:, 0]
+        row[:, col["departures_non_procedural"]] = dep[:, 1]
+        row[:, col["non_procedural_share"]] = _share(dep[:, 1], dep.sum(axis=1))
+        row[:, col["non_procedural_share_12m"]] = _share(window[:, 1], window.sum(axis=1))
+        abroad = model.abroad_slots()
+        mv = hh.village[m.household[abroad]]
+        procedural = m.route[abroad] == Route.PROCEDURAL
+        row[:, col["migrants_abroad_procedural"]] = pooled(np.bincount(mv[procedural], minlength=nv))
+        row[:, col["migrants_abroad_non_procedural"]] = pooled(np.bincount(mv[~procedural], minlength=nv))
+        row[:, col["remittances_received"]] = pooled(per_village(hh.remittances_received))
+        row[:, col["remittance_fees_and_losses"]] = pooled(t.fees_and_losses)
+        row[:, col["productive_investment"]] = pooled(per_village(hh.productive_investment))
+        members = model.active_members()
+        row[:, col["coop_members"]] = pooled(per_village(members))
+        row[:, col["coop_savings"]] = pooled(per_village(hh.coop_deposit))
+        row[:, col["coop_loans_outstanding"]] = pooled(per_village(hh.coop_loan))
+        row[:, col["coop_active"]] = pooled(model.cooperatives.active.astype(float))
+        firms = np.flatnonzero(hh.business_capital >= model.params.business.min_capital_idr)
+        jobs = business_rules.local_jobs(
+            hh.business_capital[firms], model.params.business.capital_per_job_idr
+        )
+        firm_village = hh.village[firms]
+        row[:, col["businesses_active"]] = pooled(np.bincount(firm_village, minlength=nv))
+        row[:, col["local_jobs"]] = pooled(np.bincount(firm_village, weights=jobs, minlength=nv))
+        row[:, col["children_in_school_share"]] = _share(
+            pooled(model.school_totals[0]), pooled(model.school_totals[1])
+        )
+        row[:, col["deaths_abroad"]] = pooled(t.deaths)
+        row[:, col["deportations"]] = pooled(t.deportations)
+        row[:, col["returns"]] = pooled(t.returns)
+        row[:, col["program_cost"]] = pooled(t.programme_cost)
+        self.remittances_sent[model.month - 1] = t.remittances_sent
+        self.productive_from_remittances[model.month - 1] = t.productive_from_remittances
+        self.households_with_migrant[model.month - 1] = np.count_nonzero(hh.abroad_count)
+        self.months_recorded = model.month
+
+    def _grow(self, month: int) -> None:
+        extra = month - self.horizon
+        self.values = np.concatenate([self.values, np.zeros((extra, *self.values.shape[1:]))])
+        self.remittances_sent = np.append(self.remittances_sent, np.zeros(extra))
+        self.productive_from_remittances = np.append(self.productive_from_remittances, np.zeros(extra))
+        self.households_with_migrant = np.append(self.households_with_migrant, np.zeros(extra))
+        self.horizon = month
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table so far: columns :data:`COLUMNS`, rows ordered by month then village (ALL last)."""
+        months = self.months_recorded
+        labels = [*self.names, POOLED]
+        data = self.values[:months].reshape(months * len(labels), len(OUTCOMES))
+        frame = pd.DataFrame(data, columns=list(OUTCOMES))
+        first = parse_year_month(self.start)
+        month_col = np.repeat(np.arange(1, months + 1), len(labels))
+        frame.insert(0, "village", np.tile(labels, months))
+        frame.insert(0, "date", [format_year_month(first + mo - 1) for mo in month_col])
+        frame.insert(0, "month", month_col)
+        counts = [
+            c
+            for c in OUTCOMES
+            if c.startswith(
+                (
+                    "departures_",
+                    "migrants_",
+                    "coop_members",
+                    "coop_active",
+                    "businesses",
+                    "local_jobs",
+                    "deaths",
+                    "deportations",
+                    "returns",
+                )
+            )
+        ]
+        frame[counts] = frame[counts].round().astype(np.int64)
+        return frame

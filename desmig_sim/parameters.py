@@ -1,0 +1,803 @@
+"""The parameter ledger: every behavioural and economic constant of the model, in one place.
+
+Each parameter has a unit in its name or description, a default, an allowed range and a source:
+a section of the project's domain fact sheet (``facts.md``, tagged [V] verified, [D] derived,
+[M] from memory) or the word "assumption". ``docs/parameters.md`` is generated from this module
+(``desmig-sim docs``), and a test fails when the two drift apart.
+
+Rates given per year in the sources are converted to monthly probabilities once, in
+:func:`monthly_probability`, when the model is built (Covasim/Starsim practice).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+FACTS = "facts.md"
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    source: str,
+    description: str,
+    ge: float | None = None,
+    le: float | None = None,
+) -> Any:
+    """Declare one ledger entry: a pydantic field that also carries its unit and source.
+
+    Args:
+        default: The default value.
+        unit: Physical or monetary unit ("IDR/month", "probability/year", "share", ...).
+        source: Citation into the fact sheet or the literature, or "assumption".
+        description: What the parameter means in the model, in plain words.
+        ge: Smallest allowed value (inclusive), if any.
+        le: Largest allowed value (inclusive), if any.
+
+    Returns:
+        A ``pydantic.Field`` with the metadata in ``json_schema_extra``.
+    """
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+    )
+
+
+class _Section(BaseModel):
+    """A frozen, strict group of parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class VillageParams(_Section):
+    """The villages and their households at the start (January 2017)."""
+
+    households_per_village: int = param(
+        300,
+        unit="households",
+        ge=5,
+        le=2_000_000,
+        source=f"{FACTS} §4.4 [D]: 4.14 m rural people / 3,026 desa / 4.6 per household",
+        description="Households in each village (sensitivity range 150-600).",
+    )
+    household_size_mean: float = param(
+        4.6,
+        unit="persons",
+        ge=2.0,
+        le=8.0,
+        source=f"{FACTS} §8 [M]/assumption; poor households 5.6-6.0 [V] §4.1",
+        description="Mean household size; sizes are drawn as 1 + Poisson(mean - 1).",
+    )
+    network_ties_mean: float = param(
+        10.0,
+        unit="ties per household",
+        ge=0.0,
+        le=50.0,
+        source=f"{FACTS} §8 (network effect, ~10 ties); assumption",
+        description="Mean number of ties a household has to other households of its village.",
+    )
+    migrant_household_share: float = param(
+        0.20,
+        unit="share of households",
+        ge=0.0,
+        le=0.6,
+        source=f"{FACTS} §8: assumption for a migrant-pocket ('kantong') village",
+        description="Share of households with a member abroad at the start.",
+    )
+    non_procedural_share: float = param(
+        0.90,
+        unit="share of migrants",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §2.2 [D]: >50,000 irregular vs 5,007 registered NTT workers in Malaysia",
+        description="Share of the migrants abroad at the start who left by the non-procedural route.",
+    )
+    initial_savings_months: float = param(
+        2.0,
+        unit="months of local income",
+        ge=0.0,
+        le=60.0,
+        source="assumption",
+        description="Mean savings at the start, in months of local income (uniform 0 to 2x mean).",
+    )
+    knowledge_share: float = param(
+        0.10,
+        unit="share of households",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §2.2 [V]: WB Safe Migration Survey 2018, ~1 in 10 know the requirements",
+        description="Share of households that know the procedural route's requirements at the start.",
+    )
+
+
+class IncomeParams(_Section):
+    """Local (non-migrant) income, poverty line and consumption."""
+
+    poverty_line_idr_per_capita_month: float = param(
+        340_000.0,
+        unit="IDR/person/month",
+        ge=1.0,
+        source=f"{FACTS} §4.1 [V]: BPS NTT, Rp 327,003 (Sep 2016) and Rp 354,898 (Mar 2018)",
+        description="Poverty line at the start (January 2017), indexed by `price_growth_per_year`.",
+    )
+    price_growth_per_year: float = param(
+        0.04,
+        unit="share/year",
+        ge=0.0,
+        le=0.5,
+        source=f"{FACTS} §8: poverty line indexed ~+4%/yr",
+        description="Yearly growth of the poverty line and of nominal local incomes.",
+    )
+    poor_share: float = param(
+        0.24,
+        unit="share of households",
+        ge=0.01,
+        le=0.99,
+        source=f"{FACTS} §4.1 [V]: rural NTT poverty 24.7-24.9% (2018-19)",
+        description=(
+            "Share of households below the poverty line in the first month, remittances included;"
+            " local incomes are scaled to meet it."
+        ),
+    )
+    local_income_cv: float = param(
+        0.6,
+        unit="coefficient of variation",
+        ge=0.05,
+        le=2.0,
+        source=f"{FACTS} §8: lognormal, CV ~0.6 (assumption)",
+        description="Spread of local income per capita across households (lognormal).",
+    )
+    income_shock_sd: float = param(
+        0.10,
+        unit="log-points/month",
+        ge=0.0,
+        le=1.0,
+        source="assumption (harvest and casual-work variability)",
+        description="Standard deviation of the monthly multiplicative shock to local income.",
+    )
+    local_savings_rate: float = param(
+        0.03,
+        unit="share of local income",
+        ge=0.0,
+        le=0.5,
+        source="assumption",
+        description="Share of local income a household saves each month.",
+    )
+
+
+class RemittanceParams(_Section):
+    """Wages abroad, remittance amounts and the cost of sending them home."""
+
+    min_wage_myr_per_month: float = param(
+        1000.0,
+        unit="MYR/month",
+        ge=1.0,
+        source=f"{FACTS} §4.3 [V]: Malaysia Minimum Wages Order 2016, RM 1,000",
+        description="Destination minimum wage at the start; later steps are dated events.",
+    )
+    exchange_rate_idr_per_myr: float = param(
+        3200.0,
+        unit="IDR/MYR",
+        ge=1.0,
+        source=f"{FACTS} §8 [M]: ~Rp 3,200/MYR (2017)",
+        description="Exchange rate at the start; later values are dated events.",
+    )
+    non_procedural_wage_factor: float = param(
+        0.8,
+        unit="ratio",
+        ge=0.1,
+        le=1.5,
+        source=f"{FACTS} §8: non-procedural 0.7-0.9x procedural (assumption)",
+        description="Wage of a non-procedural migrant relative to the destination minimum wage.",
+    )
+    other_destination_wage_factor: float = param(
+        1.5,
+        unit="ratio",
+        ge=0.1,
+        le=5.0,
+        source="assumption (Singapore, Hong Kong pay above Malaysia)",
+        description="Wage outside Malaysia relative to the Malaysian minimum wage.",
+    )
+    malaysia_share: float = param(
+        0.95,
+        unit="share of departures",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §2.3 [V]: 1,179 of 1,305 placements (2023); almost all deaths",
+        description="Share of departures going to Malaysia; the rest go to other destinations.",
+    )
+    remit_share: float = param(
+        0.55,
+        unit="share of wage",
+        ge=0.0,
+        le=0.95,
+        source=f"{FACTS} §3.3 [V]: ~60% (Sumut 2016); 0.55 assumed for NTT (§8)",
+        description="Mean share of the (debt-free) wage a migrant sends home.",
+    )
+    remit_propensity_sd: float = param(
+        0.2,
+        unit="log-points",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Spread across migrants of the remitted share (lognormal multiplier).",
+    )
+    non_procedural_send_prob: float = param(
+        0.6,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §8: sent in a given month with probability 0.6 (assumption)",
+        description="Chance that a non-procedural migrant sends money in a given month.",
+    )
+    procedural_send_prob: float = param(
+        0.95,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source="assumption (regular monthly bank transfers)",
+        description="Chance that a procedural migrant sends money in a given month.",
+    )
+    procedural_formal_share: float = param(
+        0.9,
+        unit="share of migrants",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Share of procedural migrants who use the formal (bank, post) channel.",
+    )
+    non_procedural_informal_share: float = param(
+        0.8,
+        unit="share of migrants",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §3.4 [V]: ~90% of Malaysia flows informal (WB 2008); 0.8 in §8",
+        description="Share of non-procedural migrants who use the informal channel.",
+    )
+    formal_fee_share: float = param(
+        0.03,
+        unit="share of amount sent",
+        ge=0.0,
+        le=0.5,
+        source=f"{FACTS} §3.4 [UNVERIFIED] corridor value; RPW global 6.2-7.4% [V]",
+        description="Fee of the formal channel.",
+    )
+    informal_loss_prob: float = param(
+        0.02,
+        unit="probability/transfer",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §8: loss risk 2%/transfer (assumption)",
+        description="Chance that an informal transfer is lost altogether.",
+    )
+    decay_per_year: float = param(
+        0.0,
+        unit="share/year abroad",
+        ge=0.0,
+        le=0.5,
+        source=f"{FACTS} §6 [V]: weak evidence for remittance decay (WB blog)",
+        description="Yearly decline of the remitted share with time abroad (0 = no decay).",
+    )
+    broker_debt_idr: float = param(
+        6_000_000.0,
+        unit="IDR",
+        ge=0.0,
+        source=f"{FACTS} §2.4b [V]: NTB 2022, Rp 6-10 m paid to brokers",
+        description="Debt a non-procedural migrant owes the broker, deducted from wages.",
+    )
+    broker_debt_repayment_share: float = param(
+        0.5,
+        unit="share of wage",
+        ge=0.01,
+        le=1.0,
+        source="assumption",
+        description="Share of the wage deducted each month until the broker debt is repaid.",
+    )
+    sirih_pinang_idr: float = param(
+        1_000_000.0,
+        unit="IDR",
+        ge=0.0,
+        source=f"{FACTS} §2.4b [V]: Rp 0.5-1.5 m paid to the family (Kompas 2019)",
+        description="Cash a broker gives the family at a non-procedural departure.",
+    )
+
+
+class BudgetParams(_Section):
+    """How households allocate remittances (uses must sum to 1)."""
+
+    consumption: float = param(
+        0.40,
+        unit="share of remittances",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §3.5/§8: blend of ILO 2015, UniTeller 2019, WB",
+        description="Share of remittances spent on consumption.",
+    )
+    debt: float = param(
+        0.25,
+        unit="share of remittances",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §3.5 [V]: ILO 2015 38% debt repayment; §8 0.25",
+        description="Share used to repay household debt (consumed when there is none).",
+    )
+    education: float = param(
+        0.15,
+        unit="share of remittances",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §3.5 [V]: ILO 22%, WB 8%; §8 0.15",
+        description="Share spent on children's schooling.",
+    )
+    housing: float = param(
+        0.08,
+        unit="share of remittances",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §3.5/§8",
+        description="Share spent on housing.",
+    )
+    savings: float = param(
+        0.07,
+        unit="share of remittances",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §3.5/§8: UniTeller 15% savings",
+        description="Share saved (deposited with the cooperative by members).",
+    )
+    productive: float = param(
+        0.05,
+        unit="share of remittances",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §3.5 [V]: ILO 4%, WB 6% investment; §8 0.05",
+        description="Share invested in a household business.",
+    )
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> BudgetParams:
+        total = sum(getattr(self, name) for name in type(self).model_fields)
+        if abs(total - 1.0) > 1e-6:
+            shares = ", ".join(f"{n}={getattr(self, n)}" for n in type(self).model_fields)
+            raise ValueError(f"remittance-use shares must sum to 1, but {shares} sum to {total:.6g}")
+        return self
+
+
+class MigrationParams(_Section):
+    """Migration intention (theory of planned behaviour, NELM) and route choice."""
+
+    attitude_weight: float = param(
+        0.5,
+        unit="weight",
+        ge=0.0,
+        le=1.0,
+        source="assumption (TPB: Klabunde et al. 2017; Kniveton et al. 2011)",
+        description="Weight of the attitude (expected income gain) in the intention index.",
+    )
+    norm_weight: float = param(
+        0.3,
+        unit="weight",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §8: network weight 0.3 (assumption, TPB ABMs)",
+        description="Weight of the subjective norm (share of ties with a migrant abroad).",
+    )
+    deprivation_weight: float = param(
+        0.2,
+        unit="weight",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §8: relative-deprivation weight 0.2 (Stark & Taylor 1991)",
+        description="Weight of relative deprivation in the village (NELM).",
+    )
+    risk_weight: float = param(
+        0.2,
+        unit="weight",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Weight of perceived risk (recent deaths and deportations) against migrating.",
+    )
+    intention_intercept: float = param(
+        -6.5,
+        unit="log-odds",
+        ge=-20.0,
+        le=5.0,
+        source="assumption, calibrated so the baseline migrant stock is roughly steady",
+        description="Log-odds of a household starting to aspire to migration at intention 0.",
+    )
+    intention_slope: float = param(
+        6.0,
+        unit="log-odds per unit intention",
+        ge=0.0,
+        le=30.0,
+        source="assumption, calibrated with `intention_intercept`",
+        description="How strongly the intention index raises the monthly chance of aspiring.",
+    )
+    aspiration_lapse_prob: float = param(
+        0.05,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Chance an aspiring household gives up the plan in a month.",
+    )
+    broker_contact_prob: float = param(
+        0.05,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §8: calo contact 0.05/month (assumption)",
+        description="Chance a broker (calo) reaches an aspiring household in a month.",
+    )
+    procedural_application_prob: float = param(
+        0.08,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source="assumption, calibrated to a 0.85-0.95 non-procedural share (facts.md §2.2)",
+        description="Monthly chance an aspiring household that knows the procedure applies.",
+    )
+    procedural_cost_idr: float = param(
+        10_000_000.0,
+        unit="IDR",
+        ge=0.0,
+        source=f"{FACTS} §8 [V]: Belu 2015 Rp 25 m; WB/HDR ~6 months' wage; Rp 10 m assumed",
+        description="Cost of the procedural route borne by the household (savings, then debt).",
+    )
+    procedural_wait_months_min: int = param(
+        6,
+        unit="months",
+        ge=0,
+        le=36,
+        source=f"{FACTS} §8: 6-12 months to process",
+        description="Shortest processing time of a procedural application.",
+    )
+    procedural_wait_months_max: int = param(
+        12,
+        unit="months",
+        ge=0,
+        le=48,
+        source=f"{FACTS} §8: 6-12 months to process",
+        description="Longest processing time of a procedural application.",
+    )
+    informal_credit_idr: float = param(
+        5_000_000.0,
+        unit="IDR",
+        ge=0.0,
+        source="assumption (loans from relatives)",
+        description="What a household can borrow informally towards the procedural cost.",
+    )
+    risk_route_weight: float = param(
+        1.0,
+        unit="multiplier per unit risk",
+        ge=0.0,
+        le=10.0,
+        source="assumption",
+        description="How much perceived risk raises the chance of choosing the procedural route.",
+    )
+    risk_per_event: float = param(
+        0.1,
+        unit="risk per death or deportation",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Perceived risk added by each death or deportation from the village in 12 months.",
+    )
+    knowledge_learning_prob: float = param(
+        0.02,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source="assumption (learning from returnees of the procedural route)",
+        description="Monthly chance to learn the procedure, times the share of ties who know it.",
+    )
+    knowledge_forgetting_prob: float = param(
+        0.018,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption (rules change; knowledge goes out of date); with `knowledge_learning_prob`"
+            " it keeps baseline knowledge near 0.1 (facts.md §2.2, WB 2018: ~1 in 10)"
+        ),
+        description="Monthly chance that a household's knowledge of the procedure goes out of date.",
+    )
+    max_migrants_per_household: int = param(
+        2,
+        unit="persons",
+        ge=1,
+        le=4,
+        source="assumption",
+        description="Most members one household can have abroad at once (fixed migrant slots).",
+    )
+
+    @model_validator(mode="after")
+    def _wait_window_ordered(self) -> MigrationParams:
+        if self.procedural_wait_months_max < self.procedural_wait_months_min:
+            raise ValueError(
+                "procedural_wait_months_max must be at least procedural_wait_months_min, but "
+                f"{self.procedural_wait_months_max} < {self.procedural_wait_months_min}"
+            )
+        return self
+
+
+class AbroadParams(_Section):
+    """Life abroad: contracts, returns, deportation and death."""
+
+    contract_months: int = param(
+        24,
+        unit="months",
+        ge=1,
+        le=120,
+        source=f"{FACTS} §2.1 [V]: contracts last 2 years (BP3TKI Kupang)",
+        description="Length of a procedural contract.",
+    )
+    contract_renewal_prob: float = param(
+        0.3,
+        unit="probability",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Chance a procedural migrant renews the contract instead of returning.",
+    )
+    non_procedural_mean_months_abroad: float = param(
+        60.0,
+        unit="months",
+        ge=1.0,
+        le=600.0,
+        source=f"{FACTS} §8: 60 months, geometric return hazard ~1.7%/month (assumption)",
+        description="Mean stay of a non-procedural migrant (geometric return).",
+    )
+    death_prob_non_procedural_per_year: float = param(
+        0.0025,
+        unit="probability/year",
+        ge=0.0,
+        le=0.2,
+        source=f"{FACTS} §2.4 [D]: ~100-130 deaths / ~50-100k irregular migrants",
+        description="Yearly chance of death abroad, non-procedural route.",
+    )
+    death_prob_procedural_per_year: float = param(
+        0.0005,
+        unit="probability/year",
+        ge=0.0,
+        le=0.2,
+        source=f"{FACTS} §8: assumption",
+        description="Yearly chance of death abroad, procedural route.",
+    )
+    deportation_prob_per_year: float = param(
+        0.015,
+        unit="probability/year",
+        ge=0.0,
+        le=0.5,
+        source=f"{FACTS} §2.5 [D]: ~300-350 NTT deportees/yr via Nunukan / ~50k",
+        description="Yearly chance of deportation for a non-procedural migrant.",
+    )
+
+
+class BusinessParams(_Section):
+    """Household enterprises."""
+
+    initial_business_share: float = param(
+        0.10,
+        unit="share of households",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Share of households running a small business at the start.",
+    )
+    initial_capital_idr: float = param(
+        3_000_000.0,
+        unit="IDR",
+        ge=0.0,
+        source="assumption",
+        description="Mean starting capital of an existing business (exponential).",
+    )
+    min_capital_idr: float = param(
+        1_000_000.0,
+        unit="IDR",
+        ge=0.0,
+        source="assumption",
+        description="Capital at which a household's business counts as active.",
+    )
+    return_per_month: float = param(
+        0.02,
+        unit="share of capital/month",
+        ge=0.0,
+        le=0.5,
+        source=f"{FACTS} §8: 2% mean monthly return (assumption)",
+        description="Mean monthly income of a business relative to its capital.",
+    )
+    return_sd: float = param(
+        0.01,
+        unit="share of capital/month",
+        ge=0.0,
+        le=0.5,
+        source="assumption",
+        description="Month-to-month spread of the business return.",
+    )
+    depreciation_per_month: float = param(
+        0.005,
+        unit="share of capital/month",
+        ge=0.0,
+        le=0.5,
+        source="assumption",
+        description="Monthly wear of business capital.",
+    )
+    failure_prob_per_year: float = param(
+        0.20,
+        unit="probability/year",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §8: 20%/yr without mentoring (assumption)",
+        description="Yearly chance an unmentored business fails and its capital is lost.",
+    )
+    capital_per_job_idr: float = param(
+        20_000_000.0,
+        unit="IDR/job",
+        ge=1.0,
+        source="assumption",
+        description="Capital that creates one local job beyond the owner's own.",
+    )
+
+
+class CooperativeParams(_Section):
+    """Village savings-and-loan cooperative (koperasi / Kopdit)."""
+
+    initial_members: int = param(
+        40,
+        unit="households",
+        ge=1,
+        le=100_000,
+        source=f"{FACTS} §8: 40 members (~13% of the village), assumption from group sizes",
+        description="Members when the cooperative is founded.",
+    )
+    monthly_deposit_share: float = param(
+        0.03,
+        unit="share of local income",
+        ge=0.0,
+        le=0.5,
+        source="assumption (simpanan wajib, compulsory monthly savings)",
+        description="Share of local income members deposit each month, on top of remittance savings.",
+    )
+    savings_rate_per_month: float = param(
+        0.01,
+        unit="share/month",
+        ge=0.0,
+        le=0.1,
+        source=f"{FACTS} §5.2 [V]: Kopdit Pintu Air ~12%/yr",
+        description="Interest paid on members' deposits.",
+    )
+    loan_rate_per_month: float = param(
+        0.02,
+        unit="share of principal/month (flat)",
+        ge=0.0,
+        le=0.2,
+        source=f"{FACTS} §5.2 [V]: Kopdit Pintu Air 2%/month flat",
+        description="Flat interest on loans.",
+    )
+    loan_term_months: int = param(
+        12,
+        unit="months",
+        ge=1,
+        le=120,
+        source="assumption",
+        description="Repayment period of a loan.",
+    )
+    max_loan_to_savings: float = param(
+        3.0,
+        unit="ratio",
+        ge=0.0,
+        le=20.0,
+        source=f"{FACTS} §8: 3x member savings (assumption); CoMSES MFI model 10x [V]",
+        description="Largest loan as a multiple of the member's deposits.",
+    )
+    loan_demand_prob: float = param(
+        0.05,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Monthly chance a member without a loan asks for a productive loan.",
+    )
+    default_prob_per_year: float = param(
+        0.05,
+        unit="probability/year",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §8: 5%/yr (assumption)",
+        description="Yearly chance a borrower defaults on the rest of a loan.",
+    )
+    inactivity_prob_per_year: float = param(
+        0.04,
+        unit="probability/year",
+        ge=0.0,
+        le=1.0,
+        source=f"{FACTS} §5.1 [D]: NTT inactive share 8.5-12% (2018-20)",
+        description="Yearly chance an active cooperative becomes inactive.",
+    )
+    marketing_uplift: float = param(
+        0.2,
+        unit="share of business income",
+        ge=0.0,
+        le=2.0,
+        source="assumption (joint marketing of members' products)",
+        description="Extra business income members earn through cooperative marketing.",
+    )
+    productive_share_boost: float = param(
+        0.03,
+        unit="share of remittances",
+        ge=0.0,
+        le=0.5,
+        source="assumption (savings discipline; Suryadi 2018 links cooperatives and migration)",
+        description="Remittance share members move from consumption to productive investment.",
+    )
+
+
+class SchoolingParams(_Section):
+    """Children's schooling (for the community-parenting pillar)."""
+
+    max_children: int = param(
+        6,
+        unit="children",
+        ge=0,
+        le=12,
+        source="assumption",
+        description="Most children counted per household (children = size - 2, capped).",
+    )
+    attendance_prob: float = param(
+        0.90,
+        unit="probability",
+        ge=0.0,
+        le=1.0,
+        source="assumption (NTT school participation)",
+        description="Chance a child attends school in a school year.",
+    )
+    left_behind_penalty: float = param(
+        0.05,
+        unit="probability",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Lower attendance chance for children with a parent abroad.",
+    )
+    school_year_start_month: int = param(
+        7,
+        unit="calendar month",
+        ge=1,
+        le=12,
+        source="Indonesian school year starts in July",
+        description="Calendar month in which enrolment is decided each year.",
+    )
+
+
+class Parameters(_Section):
+    """All model parameters, grouped by submodel."""
+
+    village: VillageParams = Field(default_factory=VillageParams)
+    income: IncomeParams = Field(default_factory=IncomeParams)
+    remittance: RemittanceParams = Field(default_factory=RemittanceParams)
+    budget: BudgetParams = Field(default_factory=BudgetParams)
+    migration: MigrationParams = Field(default_factory=MigrationParams)
+    abroad: AbroadParams = Field(default_factory=AbroadParams)
+    business: BusinessParams = Field(default_factory=BusinessParams)
+    cooperative: CooperativeParams = Field(default_factory=CooperativeParams)
+    schooling: SchoolingParams = Field(default_factory=SchoolingParams)
+
+
+def monthly_probability(per_year: float) -> float:
+    """Convert a yearly probability into the monthly one with the same yearly total.
+
+    Args:
+        per_year: Probability of the event within one year, in [0, 1].
+
+    Returns:
+        ``1 - (1 - per_year) ** (1 / 12)``.
+    """
+    return 1.0 - (1.0 - per_year) ** (1.0 / 12.0)

@@ -1,0 +1,83 @@
+"""Household budgets: how local income and remittances are used.
+
+Remittances are split by the use shares of facts.md §3.5/§8 (consumption, debt, education,
+housing, savings, productive investment). The debt share repays debt while there is any; the rest
+of it is consumed. Programme components move part of the consumption share to productive
+investment (mentoring, cooperative membership).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RemittanceUse:
+    """Rupiah of this month's remittances by use, one entry per household."""
+
+    consumption: np.ndarray
+    debt_repaid: np.ndarray
+    education: np.ndarray
+    housing: np.ndarray
+    savings: np.ndarray
+    productive: np.ndarray
+
+
+def allocate_remittances(
+    received: np.ndarray,
+    debt: np.ndarray,
+    consumption_share: float,
+    debt_share: float,
+    education_share: float,
+    housing_share: float,
+    savings_share: float,
+    productive_share: float,
+    productive_boost: np.ndarray | float = 0.0,
+) -> RemittanceUse:
+    """Split each household's remittances by use.
+
+    Args:
+        received: Remittances received this month.
+        debt: Household debt outstanding before repayment.
+        consumption_share: Baseline share consumed.
+        debt_share: Share meant for debt repayment.
+        education_share: Share for schooling.
+        housing_share: Share for housing.
+        savings_share: Share saved.
+        productive_share: Baseline share invested.
+        productive_boost: Share moved from consumption to investment (programme effects);
+            capped at the consumption share.
+
+    Returns:
+        The uses; they add up to ``received`` exactly.
+    """
+    boost = np.minimum(productive_boost, consumption_share)
+    debt_repaid = np.minimum(debt, received * debt_share)
+    productive = received * (productive_share + boost)
+    education = received * education_share
+    housing = received * housing_share
+    savings = received * savings_share
+    consumption = received - debt_repaid - productive - education - housing - savings
+    return RemittanceUse(consumption, debt_repaid, education, housing, savings, productive)
+
+
+def uniform_shock(u: np.ndarray | float, sd: float) -> np.ndarray:
+    """A mean-zero shock with standard deviation ``sd``, uniform on ``[-sd*sqrt(3), sd*sqrt(3)]``."""
+    return sd * np.sqrt(3.0) * (2.0 * np.asarray(u) - 1.0)
+
+
+def local_income(
+    base_per_capita: np.ndarray,
+    resident_size: np.ndarray,
+    price_index: float,
+    u: np.ndarray,
+    shock_sd: float,
+) -> np.ndarray:
+    """This month's local (farm and wage) income of each household.
+
+    Per-capita base income times residents, indexed to prices, times a mean-one uniform shock
+    (harvest and casual-work variability) drawn from ``u``.
+    """
+    return base_per_capita * resident_size * price_index * (1.0 + uniform_shock(u, shock_sd))

@@ -1,0 +1,56 @@
+"""Savings-and-loan cooperatives (koperasi simpan pinjam / Kopdit).
+
+Members deposit monthly and earn interest (1%/month, facts.md §5.2 [V]); they borrow for
+productive use up to a multiple of their deposits (3x, facts.md §8), repaying the principal in
+equal instalments plus flat interest (2%/month, §5.2 [V]). Loans default with a small yearly
+probability, and a cooperative becomes inactive with a yearly hazard (§5.1 [D]). Lending is
+limited by the cooperative's liquid funds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def instalment(outstanding: np.ndarray, original: np.ndarray, term_months: int) -> np.ndarray:
+    """Principal repaid this month: an equal share of the original loan, at most what is left."""
+    return np.minimum(outstanding, original / term_months)
+
+
+def flat_interest(outstanding: np.ndarray, original: np.ndarray, rate: float) -> np.ndarray:
+    """Flat interest on the original principal, charged while any principal is outstanding."""
+    return np.where(outstanding > 0, original * rate, 0.0)
+
+
+def loan_size(deposit: np.ndarray, max_to_savings: float) -> np.ndarray:
+    """The loan a member may take: a multiple of the deposits."""
+    return deposit * max_to_savings
+
+
+def ration_by_liquidity(requests: np.ndarray, village: np.ndarray, cash: np.ndarray) -> np.ndarray:
+    """Grant loan requests in slot order until each village's cash runs out.
+
+    Args:
+        requests: Amount requested by each household (0 = none).
+        village: Village index of each household.
+        cash: Liquid funds of each village's cooperative.
+
+    Returns:
+        The amount granted to each household (all or nothing).
+    """
+    granted = np.zeros_like(requests)
+    asking = np.flatnonzero(requests > 0)
+    if asking.size == 0:
+        return granted
+    amounts = requests[asking]
+    villages = village[asking]
+    # Running total of requests within each village, in slot order.
+    order = np.argsort(villages, kind="stable")
+    amounts, villages, asking = amounts[order], villages[order], asking[order]
+    running = np.cumsum(amounts)
+    first = np.searchsorted(villages, villages, side="left")
+    before = np.where(first > 0, running[first - 1], 0.0)
+    within = running - before
+    ok = within <= cash[villages]
+    granted[asking[ok]] = amounts[ok]
+    return granted

@@ -1,0 +1,98 @@
+"""Distributional statistics within villages: median, Gini, relative deprivation.
+
+Households of a village occupy a contiguous block of slots. :class:`VillageGroups` sorts all
+villages at once (one padded matrix, one ``argsort``) and derives every statistic from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equality)."""
+    return gini_sorted(np.sort(np.asarray(values, dtype=float)))
+
+
+def gini_sorted(x: np.ndarray, ranks: np.ndarray | None = None) -> float:
+    """Gini coefficient of values already sorted in ascending order.
+
+    Args:
+        x: The sorted values.
+        ranks: ``1..n`` as floats, if the caller keeps them (saves an allocation).
+    """
+    n = x.size
+    total = x.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1.0, n + 1.0) if ranks is None else ranks
+    return float(2.0 * np.dot(ranks, x) / (n * total) - (n + 1) / n)
+
+
+@dataclass(frozen=True)
+class VillageStats:
+    """Per-village statistics of one variable, and the same pooled over all villages."""
+
+    median: np.ndarray
+    gini: np.ndarray
+    deprivation: np.ndarray  # per household, Yitzhaki index / village mean
+    pooled_median: float
+    pooled_gini: float
+
+
+class VillageGroups:
+    """Sorting helper for per-village statistics.
+
+    Args:
+        offsets: Start slot of each village, plus the total count at the end.
+    """
+
+    def __init__(self, offsets: np.ndarray) -> None:
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+        self.sizes = np.diff(self.offsets)
+        width = int(self.sizes.max()) if self.sizes.size else 0
+        cols = np.arange(width)
+        self.valid = cols[None, :] < self.sizes[:, None]
+        self.index = np.where(self.valid, self.offsets[:-1, None] + cols[None, :], 0)
+        self.rank = np.broadcast_to((cols + 1).astype(np.float64), self.valid.shape)
+        self.equal = bool(np.all(self.sizes == self.sizes[0])) if self.sizes.size else True
+        self.above = (self.sizes[:, None] - self.rank).astype(np.float64)
+        self.pooled_ranks = np.arange(1.0, float(self.offsets[-1]) + 1.0)
+
+    def stats(self, values: np.ndarray) -> VillageStats:
+        """Median, Gini and each household's relative deprivation, for every village and pooled."""
+        n = self.sizes
+        if self.equal:
+            # Equal-sized villages: a plain reshape, no padding.
+            matrix = values.reshape(n.size, int(n[0]))
+            order = np.argsort(matrix, axis=1)
+            ordered = np.take_along_axis(matrix, order, axis=1)
+        else:
+            padded = np.where(self.valid, values[self.index], np.inf)
+            order = np.argsort(padded, axis=1)
+            ordered = np.where(self.valid, np.take_along_axis(padded, order, axis=1), 0.0)
+        rows = np.arange(n.size)
+        median = 0.5 * (ordered[rows, (n - 1) // 2] + ordered[rows, n // 2])
+        total = ordered.sum(axis=1)
+        safe_total = np.where(total > 0, total, 1.0)
+        weighted = np.einsum("ij,ij->i", self.rank, ordered)
+        gini_ = np.where(total > 0, 2.0 * weighted / (n * safe_total) - (n + 1) / n, 0.0)
+        # Yitzhaki deprivation at sorted position k: sum over richer j of (x_j - x_k), / total.
+        dep = np.cumsum(ordered, axis=1)
+        np.subtract(total[:, None], dep, out=dep)
+        dep -= self.above * ordered
+        dep /= safe_total[:, None]
+        np.clip(dep, 0.0, 1.0, out=dep)
+        deprivation = np.empty(values.size)
+        if self.equal:
+            np.put_along_axis(deprivation.reshape(ordered.shape), order, dep, axis=1)
+        else:
+            slots = np.take_along_axis(self.index, order, axis=1)
+            deprivation[slots[self.valid]] = dep[self.valid]
+        everything = np.sort(values)
+        n_all = everything.size
+        pooled_median = 0.5 * (everything[(n_all - 1) // 2] + everything[n_all // 2])
+        pooled_gini = gini_sorted(everything, self.pooled_ranks)
+        return VillageStats(median, gini_, deprivation, float(pooled_median), pooled_gini)

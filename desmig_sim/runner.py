@@ -1,0 +1,95 @@
+"""Running scenarios: one run, or replications on seeds spawned from one root seed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .model import DesmigratifModel
+from .provenance import environment, utc_now
+from .scenario import Scenario
+from .streams import replication_seeds
+
+
+@dataclass
+class RunResult:
+    """The outcome table and provenance of one run.
+
+    Attributes:
+        scenario: The resolved scenario that was run.
+        seed: The root seed of the run.
+        timeseries: One row per month and village plus pooled rows (``village == "ALL"``).
+        manifest: Provenance: versions, scenario and hash, seed, start and end time.
+        model: The model at the end of the run (for inspection in a notebook).
+    """
+
+    scenario: Scenario
+    seed: int
+    timeseries: pd.DataFrame
+    manifest: dict[str, Any]
+    model: DesmigratifModel | None = field(default=None, repr=False)
+
+    def pooled(self) -> pd.DataFrame:
+        """The rows pooled over villages, indexed by month."""
+        return self.timeseries[self.timeseries["village"] == "ALL"].set_index("month")
+
+
+def run(
+    scenario: Scenario, seed: int | None = None, *, agents: bool = True, keep_model: bool = True
+) -> RunResult:
+    """Run one scenario to its horizon.
+
+    Args:
+        scenario: A scenario from :func:`~desmig_sim.scenario.load_scenario`.
+        seed: Root seed; the scenario's ``run.seed`` when omitted.
+        agents: Create the Mesa agent views (no effect on results).
+        keep_model: Keep the final model in the result.
+
+    Returns:
+        The run's outcome table and manifest.
+    """
+    seed = scenario.run.seed if seed is None else int(seed)
+    started = utc_now()
+    model = DesmigratifModel(scenario, seed=seed, agents=agents)
+    table = model.run()
+    manifest = {
+        "scenario_name": scenario.name,
+        "scenario_hash": scenario.content_hash(),
+        "seed": seed,
+        "started": started,
+        "finished": utc_now(),
+        "environment": environment(),
+        "scenario": scenario.to_dict(),
+    }
+    return RunResult(scenario, seed, table, manifest, model if keep_model else None)
+
+
+def run_replications(
+    scenario: Scenario,
+    replications: int,
+    seed: int | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> list[RunResult]:
+    """Run ``replications`` independent replications on seeds spawned from one root seed.
+
+    The same root seed gives the same replication seeds for every scenario, so that runs of two
+    scenarios with the same index share their random streams (common random numbers).
+
+    Args:
+        scenario: The scenario to run.
+        replications: How many runs.
+        seed: Root seed; the scenario's ``run.seed`` when omitted.
+        progress: Called with the number of runs completed after each run.
+    """
+    root = scenario.run.seed if seed is None else int(seed)
+    seeds = [root] if replications == 1 else replication_seeds(root, replications)
+    results = []
+    for i, s in enumerate(seeds):
+        results.append(run(scenario, s, agents=False, keep_model=False))
+        if progress is not None:
+            progress(i + 1)
+    return results

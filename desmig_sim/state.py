@@ -1,0 +1,169 @@
+"""Array state of households, migrant slots and cooperatives.
+
+The monthly rules operate on these arrays, vectorised over all households of all villages; the
+Mesa agents (:mod:`desmig_sim.agents`) are views onto them, indexed by a stable slot. Households of
+one village occupy a contiguous block of slots; household ``h`` owns migrant slots
+``h * K ... h * K + K - 1`` where ``K`` is ``max_migrants_per_household``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+import scipy.sparse as sp
+
+
+class MigrantStatus(IntEnum):
+    """Where a migrant slot's person is."""
+
+    NEVER_LEFT = 0
+    ABROAD = 1
+    RETURNED = 2
+    DEPORTED = 3
+    DEAD = 4
+
+
+class Route(IntEnum):
+    """How a migrant left."""
+
+    NONE = 0
+    PROCEDURAL = 1
+    NON_PROCEDURAL = 2
+
+
+class Channel(IntEnum):
+    """How a migrant sends money home."""
+
+    NONE = 0
+    FORMAL = 1
+    INFORMAL = 2
+
+
+class Destination(IntEnum):
+    """Where a migrant works."""
+
+    NONE = 0
+    MALAYSIA = 1
+    OTHER = 2
+
+
+@dataclass
+class HouseholdArrays:
+    """State of all households, one entry per household slot."""
+
+    village: np.ndarray  # int64, village index
+    size: np.ndarray  # int64, members including those abroad
+    local_income_pc_base: np.ndarray  # IDR/person/month at start prices
+    knows_procedure: np.ndarray  # bool
+    network: sp.csr_matrix  # ties within the village (symmetric, 0/1)
+    degree: np.ndarray  # float64, number of ties
+    children: np.ndarray  # int64
+    business_capital: np.ndarray
+    savings: np.ndarray
+    debt: np.ndarray
+    local_income: np.ndarray = field(init=False)
+    business_income: np.ndarray = field(init=False)
+    remittances_received: np.ndarray = field(init=False)
+    coop_interest: np.ndarray = field(init=False)
+    income: np.ndarray = field(init=False)
+    income_per_capita: np.ndarray = field(init=False)
+    consumption: np.ndarray = field(init=False)
+    productive_investment: np.ndarray = field(init=False)
+    poor: np.ndarray = field(init=False)
+    aspiring: np.ndarray = field(init=False)
+    wait_months_left: np.ndarray = field(init=False)  # -1: no procedural application pending
+    coop_member: np.ndarray = field(init=False)
+    coop_deposit: np.ndarray = field(init=False)
+    coop_loan: np.ndarray = field(init=False)  # outstanding principal
+    coop_loan_principal: np.ndarray = field(init=False)  # original principal (flat interest)
+    mentored: np.ndarray = field(init=False)
+    parenting: np.ndarray = field(init=False)
+    children_in_school: np.ndarray = field(init=False)
+    abroad_count: np.ndarray = field(init=False)  # members abroad
+    dead_count: np.ndarray = field(init=False)  # members who died abroad
+    returnee_count: np.ndarray = field(init=False)  # former migrants at home (returned or deported)
+
+    def __post_init__(self) -> None:
+        n = self.village.size
+        for name in (
+            "local_income",
+            "business_income",
+            "remittances_received",
+            "coop_interest",
+            "income",
+            "income_per_capita",
+            "consumption",
+            "productive_investment",
+            "coop_deposit",
+            "coop_loan",
+            "coop_loan_principal",
+        ):
+            setattr(self, name, np.zeros(n))
+        for name in ("poor", "aspiring", "coop_member", "mentored", "parenting"):
+            setattr(self, name, np.zeros(n, dtype=bool))
+        self.wait_months_left = np.full(n, -1, dtype=np.int64)
+        self.children_in_school = np.zeros(n, dtype=np.int64)
+        self.abroad_count = np.zeros(n, dtype=np.int64)
+        self.dead_count = np.zeros(n, dtype=np.int64)
+        self.returnee_count = np.zeros(n, dtype=np.int64)
+
+    @property
+    def count(self) -> int:
+        """Number of households."""
+        return int(self.village.size)
+
+
+@dataclass
+class MigrantArrays:
+    """State of all migrant slots (``K`` per household), one entry per slot."""
+
+    household: np.ndarray  # int64, owning household slot
+    status: np.ndarray = field(init=False)
+    route: np.ndarray = field(init=False)
+    destination: np.ndarray = field(init=False)
+    channel: np.ndarray = field(init=False)
+    propensity: np.ndarray = field(init=False)  # share of wage remitted
+    months_abroad: np.ndarray = field(init=False)
+    contract_months_left: np.ndarray = field(init=False)
+    broker_debt: np.ndarray = field(init=False)
+    wage: np.ndarray = field(init=False)  # IDR this month
+    remitted: np.ndarray = field(init=False)  # IDR sent this month
+    trips: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.household.size
+        for name in ("status", "route", "destination", "channel"):
+            setattr(self, name, np.zeros(n, dtype=np.int8))
+        for name in ("propensity", "broker_debt", "wage", "remitted"):
+            setattr(self, name, np.zeros(n))
+        for name in ("months_abroad", "contract_months_left", "trips"):
+            setattr(self, name, np.zeros(n, dtype=np.int64))
+
+    @property
+    def abroad(self) -> np.ndarray:
+        """Mask of slots whose migrant is abroad."""
+        return self.status == MigrantStatus.ABROAD
+
+
+@dataclass
+class CooperativeArrays:
+    """State of the village cooperatives, one entry per village."""
+
+    exists: np.ndarray  # bool
+    active: np.ndarray  # bool
+    cash: np.ndarray  # IDR, liquid funds (deposits + earnings - loans)
+    founded_month: np.ndarray  # int64, 0 = never
+    defaults: np.ndarray  # int64, loans written off so far
+
+    @classmethod
+    def empty(cls, villages: int) -> CooperativeArrays:
+        """No cooperative in any village."""
+        return cls(
+            exists=np.zeros(villages, dtype=bool),
+            active=np.zeros(villages, dtype=bool),
+            cash=np.zeros(villages),
+            founded_month=np.zeros(villages, dtype=np.int64),
+            defaults=np.zeros(villages, dtype=np.int64),
+        )

@@ -54,6 +54,7 @@ from .streams import RandomStreams, Stream
 from .villages import COHORTS, POTENTIAL_RETURN_FACTOR
 from .world import (
     expected_first_remittances,
+    initial_applications,
     initial_households,
     initial_migrants,
     scale_to_poverty_share,
@@ -132,6 +133,7 @@ class DesmigratifModel(Model):
         self._remitted_last = np.zeros(0, dtype=np.int64)
         self._migrant_households: np.ndarray | None = None
         self._observe_ties()
+        initial_applications(self.params, self.households, self.can_send(), self.streams)
         self._decide_schooling(0)
         hh = self.households
         hh.local_income = hh.local_income_pc_base * self.residents()

@@ -106,6 +106,17 @@ class VillageParams(_Section):
         source="assumption",
         description="Mean savings at the start, in months of local income (uniform 0 to 2x mean).",
     )
+    pending_application_share: float = param(
+        0.02,
+        unit="share of knowing households",
+        ge=0.0,
+        le=1.0,
+        source="assumption, set so that procedural departures flow from the first months",
+        description=(
+            "Share of the households that know the procedure which have a procedural application"
+            " in progress at the start (remaining wait uniform up to the longest wait)."
+        ),
+    )
     knowledge_share: float = param(
         0.10,
         unit="share of households",
@@ -597,7 +608,7 @@ class BusinessParams(_Section):
         unit="IDR",
         ge=0.0,
         source="assumption",
-        description="Mean starting capital of an existing business (exponential).",
+        description="Mean starting capital of an existing business (uniform, 0.5 to 1.5 times the mean).",
     )
     min_capital_idr: float = param(
         1_000_000.0,

@@ -162,6 +162,7 @@ def _merge(
             merged[key] = [*previous, *value]
         else:
             merged[key] = value
+            origin.pop(path, None)
             origin[path] = source
             if isinstance(value, dict):
                 _record(value, origin, source, path)
@@ -172,6 +173,7 @@ def _record(
     data: dict[str, Any], origin: dict[tuple[Any, ...], str], source: str, prefix: tuple[Any, ...]
 ) -> None:
     for key, value in data.items():
+        origin.pop((*prefix, key), None)
         origin[(*prefix, key)] = source
         if isinstance(value, dict):
             _record(value, origin, source, (*prefix, key))
@@ -256,7 +258,11 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 
 
 def _origin_of(loc: tuple[Any, ...], origin: dict[tuple[Any, ...], str], default: str) -> str:
-    for cut in range(len(loc), 0, -1):
+    """The file that last set the field at ``loc`` or anything inside it (origins are in set order)."""
+    inside = [source for path, source in origin.items() if path[: len(loc)] == loc]
+    if inside:
+        return inside[-1]
+    for cut in range(len(loc) - 1, 0, -1):
         if loc[:cut] in origin:
             return origin[loc[:cut]]
     return default

@@ -183,3 +183,14 @@ def scale_to_poverty_share(
         share = np.mean(np.exp(mid) * local_pc + other_pc < poverty_line)
         lo, hi = (mid, hi) if share > poor_share else (lo, mid)
     return float(np.exp(0.5 * (lo + hi)))
+
+
+def initial_applications(
+    params: Parameters, households: HouseholdArrays, can_apply: np.ndarray, streams: RandomStreams
+) -> None:
+    """Procedural applications already in progress at the start (sets ``wait_months_left``)."""
+    gen = streams.generator(Stream.INIT, 0, key="applications")
+    u = gen.random((2, households.count))
+    pending = can_apply & households.knows_procedure & (u[0] < params.village.pending_application_share)
+    longest = params.migration.procedural_wait_months_max
+    households.wait_months_left[pending] = np.floor(u[1][pending] * (longest + 1)).astype(np.int64)

@@ -1,0 +1,124 @@
+"""The command line as a user drives it: exit codes, messages, files written (or not)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from desmig_sim.cli import main
+from desmig_sim.outcomes import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+def small_scenario(tmp_path: Path, body: str = "", name: str = "small.toml") -> Path:
+    """A small world extending the full programme; ``body`` goes into a child file extending it."""
+    parent = tmp_path / "small_parent.toml"
+    parent.write_text(
+        f'extends = "{(SCENARIOS / "full_program.toml").as_posix()}"\n'
+        'name = "Small"\n[run]\nmonths = 14\n[world]\nvillages = ["Buraen", "Mawar"]\n'
+        "[parameters.village]\nhouseholds_per_village = 40\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / name
+    path.write_text(f'extends = "small_parent.toml"\n{body}', encoding="utf-8")
+    return path
+
+
+def test_run_writes_tables_manifest_and_summary(tmp_path, capsys):
+    scenario = small_scenario(tmp_path)
+    out = tmp_path / "out"
+    assert main(["run", str(scenario), "--replications", "2", "--seed", "7", "--out", str(out)]) == 0
+    written = sorted(p.name for p in out.iterdir())
+    expected = ["manifest.json", "summary.csv", "timeseries.csv", "timeseries.parquet", "timeseries.png"]
+    assert written == expected, f"run should write exactly {expected}, wrote {written}"
+    table = pd.read_parquet(out / "timeseries.parquet")
+    assert list(table.columns) == ["scenario", "replication", "seed", *COLUMNS], "tidy table columns"
+    assert sorted(table["replication"].unique()) == [0, 1], "two replications expected"
+    assert set(table["village"]) == {"Buraen", "Mawar", "ALL"}, "villages and pooled rows"
+    csv = pd.read_csv(out / "timeseries.csv")
+    assert len(csv) == len(table) == 2 * 14 * 3, "one row per replication, month and village"
+    manifest = json.loads((out / "manifest.json").read_text())
+    for key in ("scenario_hash", "seeds", "environment", "scenario", "started", "finished", "files"):
+        assert key in manifest, f"manifest should record {key}"
+    assert manifest["root_seed"] == 7 and len(manifest["seeds"]) == 2, "seeds recorded"
+    assert {"python", "numpy", "mesa", "desmig_sim", "git_commit"} <= set(manifest["environment"])
+    assert "timeseries.parquet" in manifest["files"], "manifest lists the files with hashes"
+    printed = capsys.readouterr().out
+    assert "Poverty rate" in printed and "10-90% range" in printed, "summary table printed at the end"
+
+
+def test_same_seed_same_files(tmp_path):
+    scenario = small_scenario(tmp_path)
+    for name in ("a", "b"):
+        assert main(["run", str(scenario), "--seed", "3", "--out", str(tmp_path / name), "--no-plot"]) == 0
+    a = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ("[parameters.migration]\nbrokr_contact_prob = 0.1\n", "did you mean `broker_contact_prob`"),
+        ("[components.cooperative]\ncoverage = 1.5\n", "components.cooperative.coverage"),
+        ('[components.cooperative]\nstart = "2019-01"\nend = "2018-01"\n', "is before start"),
+        ("[components.information_center]\nenabled = true\n", "allowed keys: information_centre"),
+        ("[parameters.budget]\nconsumption = 0.5\n", "must sum to 1"),
+        ('[run]\nmonths = "ten"\n', "run.months"),
+    ],
+)
+def test_bad_scenario_exit_2_and_nothing_written(tmp_path, capsys, body, needle):
+    scenario = small_scenario(tmp_path, body)
+    out = tmp_path / "never"
+    status = main(["run", str(scenario), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 2, f"bad input should exit with code 2, got {status}"
+    assert needle in err and str(scenario) in err, f"message should name file and problem: {err}"
+    assert "Traceback" not in err, "no traceback for bad input"
+    assert not out.exists(), "nothing may be written for a bad scenario"
+    assert not list(tmp_path.glob(".never*")), "no partial folder left behind"
+
+
+def test_validate_reports_each_file(tmp_path, capsys):
+    good = SCENARIOS / "baseline.toml"
+    bad = small_scenario(tmp_path, "[world]\nvillages = ['Atlantis']\n", name="bad.toml")
+    assert main(["validate", str(good)]) == 0, "a good file validates"
+    assert main(["validate", str(good), str(bad)]) == 2, "any bad file gives exit code 2"
+    captured = capsys.readouterr()
+    assert "ok:" in captured.out and "Atlantis" in captured.err and "allowed: Buraen" in captured.err
+
+
+def test_missing_file_is_a_kind_error(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope.toml")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_schema_is_json_schema(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["additionalProperties"] is False, "unknown top-level keys are forbidden"
+    assert {"run", "world", "parameters", "components", "events"} <= set(schema["properties"])
+
+
+def test_console_script_exit_code_without_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("name = [\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "desmig_sim.cli", "validate", str(bad)], capture_output=True, text=True
+    )
+    assert proc.returncode == 2, "invalid TOML exits with code 2"
+    assert "is not valid TOML" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_arguments_are_refused(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", str(SCENARIOS / "baseline.toml"), "--replications", "0"])
+    assert exc.value.code == 2, "argparse refuses replications < 1 with code 2"
+    assert "use 1 or more" in capsys.readouterr().err

@@ -189,18 +189,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
         }
         write_manifest(stage, manifest, files, lambda p: out / p.name)
     table = Table(
-        title=f"{b_name} vs {p_name}: end of 2026, {len(seeds)} paired runs (mean, 10-90% range)",
+        title=f"{b_name} vs {p_name}: {b_tables[0]['date'].iloc[-1]}, {len(seeds)} paired runs (mean, 10-90% range)",
         title_justify="left",
     )
     for header in ("Outcome", b_name, p_name, "Difference"):
         table.add_column(header, justify="left" if header == "Outcome" else "right")
-    for row in rows:
+
+    def cell(row: dict, prefix: str) -> str:
         u = row["unit"]
+        band = f"{format_number(row[prefix + '_p10'], u)} - {format_number(row[prefix + '_p90'], u)}"
+        return f"{format_number(row[prefix + '_mean'], u)}\n[dim]{band}[/dim]"
+
+    for row in rows:
         table.add_row(
             row["outcome"],
-            f"{format_number(row['baseline_mean'], u)}\n[dim]{format_number(row['baseline_p10'], u)} - {format_number(row['baseline_p90'], u)}[/dim]",
-            f"{format_number(row['programme_mean'], u)}\n[dim]{format_number(row['programme_p10'], u)} - {format_number(row['programme_p90'], u)}[/dim]",
-            format_number(row["difference_mean"], u),
+            cell(row, "baseline"),
+            cell(row, "programme"),
+            format_number(row["difference_mean"], row["unit"]),
         )
     console.print(table)
     console.print(f"Plot: [bold]{out / 'comparison.png'}[/bold]; tables and manifest in [bold]{out}[/bold].")
@@ -274,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario TOML file, e.g. scenarios/baseline.toml")
     p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's run.seed)")
     p.add_argument("--replications", "-r", type=_positive_int, default=1, help="number of runs (default 1)")
-    p.add_argument("--out", help="output folder (default: results/<scenario name>)")
+    p.add_argument("--out", help="output folder (default: results/<scenario file name>)")
     p.add_argument("--no-plot", action="store_true", help="do not draw the PNG plot")
     p.set_defaults(func=cmd_run)
 

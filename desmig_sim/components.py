@@ -38,6 +38,32 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Rupiah = Annotated[float, Field(ge=0.0)]
 
 
+def first_in_each_village(
+    offsets: np.ndarray, candidates: np.ndarray, u: np.ndarray, villages: np.ndarray, count: int
+) -> list[tuple[int, np.ndarray]]:
+    """Pick up to ``count`` candidates in each chosen village, those with the smallest draws first.
+
+    Args:
+        offsets: Start slot of each village's households, plus the total.
+        candidates: Mask of households that may be picked.
+        u: One uniform draw per household (the picking order).
+        villages: Mask of the villages to pick in.
+        count: How many to pick per village at most.
+
+    Returns:
+        ``(village, households)`` for each chosen village with at least one pick.
+    """
+    picks = []
+    priority = np.where(candidates, u, np.inf)
+    for v in np.flatnonzero(villages):
+        lo, hi = offsets[v], offsets[v + 1]
+        chosen = lo + np.argsort(priority[lo:hi], kind="stable")[:count]
+        chosen = chosen[np.isfinite(priority[chosen])]
+        if chosen.size:
+            picks.append((int(v), chosen))
+    return picks
+
+
 class ComponentSettings(BaseModel):
     """Settings every component shares (start, end, coverage, costs...)."""
 
@@ -233,13 +259,27 @@ class Component:
         ramp = self.settings.ramp_up_months
         return 1.0 if ramp == 0 else min(1.0, (month - self.first_month + 1) / ramp)
 
+    def running_cost(self, month: int) -> float:
+        """The fixed cost per village of running this month (monthly, plus one-off in the first month)."""
+        s = self.settings
+        return s.monthly_cost_idr + (s.one_off_cost_idr if month == self.first_month else 0.0)
+
+    def affordable(self, extra: float | np.ndarray) -> np.ndarray:
+        """Per-village mask of where ``extra`` more spending stays within the budget."""
+        budget = self.settings.budget_idr
+        if budget is None:
+            return np.ones_like(self.village_mask)
+        return self.spent + extra <= budget + 1e-6
+
     def running(self, month: int) -> np.ndarray:
-        """Per-village mask of where the component runs this month (window and budget)."""
+        """Per-village mask of where the component runs this month.
+
+        It runs inside its window, in its villages, while the budget still covers this month's
+        running cost; it never overspends its budget.
+        """
         if self.intensity(month) <= 0.0:
             return np.zeros_like(self.village_mask)
-        budget = self.settings.budget_idr
-        within = np.ones_like(self.village_mask) if budget is None else self.spent < budget
-        return self.village_mask & within
+        return self.village_mask & self.affordable(self.running_cost(month))
 
     def eligible(self, model: DesmigratifModel) -> np.ndarray | bool:
         """Households eligible this month under the eligibility rule."""
@@ -253,7 +293,8 @@ class Component:
     def reach(self, model: DesmigratifModel, month: int) -> np.ndarray:
         """Households reached this month: reached, eligible and in a running village.
 
-        Computed once per month, in the conditions phase, and reused by the programme actions.
+        Computed on first use in a month (the conditions phase for components with an effect on
+        the step, the programme phase otherwise) and reused for the rest of the month.
         """
         if self._reach_month != month:
             running = self.running(month)
@@ -268,15 +309,15 @@ class Component:
         """Write this component's effect on the step into ``model.effects``."""
 
     def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
-        """Carry out this month's programme action; return the cost per village."""
-        running = self.running(month)
-        cost = np.where(running, self.settings.monthly_cost_idr, 0.0)
-        if month == self.first_month:
-            cost = cost + np.where(running, self.settings.one_off_cost_idr, 0.0)
-        return cost
+        """Carry out this month's programme action; return the cost per village.
+
+        The base action only pays the running cost where the component runs; components with an
+        action of their own add to it.
+        """
+        return np.where(self.running(month), self.running_cost(month), 0.0)
 
     def book(self, cost: np.ndarray) -> np.ndarray:
-        """Record spending against the budget and return it."""
+        """Record spending against the budget and return it (the model books every month's cost)."""
         self.spent += cost
         return cost
 
@@ -303,7 +344,7 @@ class InformationCentre(Component):
         listeners = np.flatnonzero(self.reach(model, month) & ~hh.knows_procedure)
         u = model.streams.uniform(Stream.PROGRAMME, month, listeners, key=f"{self.key}/learn")
         hh.knows_procedure[listeners[u < q]] = True
-        return self.book(cost)
+        return cost
 
 
 class ProductiveEnterprise(Component):
@@ -335,22 +376,18 @@ class ProductiveEnterprise(Component):
         s = self.settings
         running = self.running(month)
         if month - self.first_month not in s.grant_months_after_start or not running.any():
-            return self.book(cost)
+            return cost
         hh = model.households
         u = model.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/grant")
-        priority = np.where(self.reach(model, month) & ~self.granted, u, np.inf)
+        candidates = self.reach(model, month) & ~self.granted
         per_member = s.grant_package_idr / s.group_size
-        for v in np.flatnonzero(running):
-            lo, hi = model.village_offsets[v], model.village_offsets[v + 1]
-            group = lo + np.argsort(priority[lo:hi], kind="stable")[: s.group_size]
-            group = group[np.isfinite(priority[group])]
-            if group.size == 0:
-                continue
+        paying = running & self.affordable(cost + s.grant_package_idr)
+        for v, group in first_in_each_village(model.village_offsets, candidates, u, paying, s.group_size):
             self.granted[group] = True
             hh.business_capital[group] += per_member
             hh.productive_investment[group] += per_member
             cost[v] += per_member * group.size
-        return self.book(cost)
+        return cost
 
 
 class CooperativeFormation(Component):
@@ -364,25 +401,22 @@ class CooperativeFormation(Component):
         cost = super().act(model, month)
         running = self.running(month)
         if not running.any():
-            return self.book(cost)
+            return cost
         hh, coops = model.households, model.cooperatives
         u = model.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/join")
-        candidates = self.reached & ~hh.coop_member & running[hh.village]
+        candidates = self.reach(model, month) & ~hh.coop_member
         founding = running & ~coops.exists
         if founding.any():
             coops.exists |= founding
             coops.active |= founding
             coops.founded_month[founding] = month
             initial = model.params.cooperative.initial_members
-            priority = np.where(candidates & founding[hh.village], u, np.inf)
-            for v in np.flatnonzero(founding):
-                lo, hi = model.village_offsets[v], model.village_offsets[v + 1]
-                order = lo + np.argsort(priority[lo:hi], kind="stable")[:initial]
-                hh.coop_member[order[np.isfinite(priority[order])]] = True
+            for _, founders in first_in_each_village(model.village_offsets, candidates, u, founding, initial):
+                hh.coop_member[founders] = True
         joins = candidates & ~founding[hh.village] & coops.active[hh.village]
         joins &= u < self.settings.join_prob_per_month * self.intensity(month)
         hh.coop_member |= joins
-        return self.book(cost)
+        return cost
 
 
 class CommunityParenting(Component):

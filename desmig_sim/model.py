@@ -102,6 +102,9 @@ class DesmigratifModel(Model):
         self._k = self.params.migration.max_migrants_per_household
         self.households.abroad_count = self.migrants.abroad.reshape(-1, self._k).sum(axis=1)
         self._residents: np.ndarray | None = None
+        self._membership_version = 0
+        self._members_key: tuple | None = None
+        self._members_cache = np.zeros(0, dtype=bool)
         self._ties = self.households.network.astype(np.int64)
         degree = self.households.degree
         self._inverse_degree = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
@@ -218,10 +221,14 @@ class DesmigratifModel(Model):
         hh.local_income = budget_rules.local_income(
             hh.local_income_pc_base, self.residents(), self.price_index(), u, inc.income_shock_sd
         )
-        local_saving = inc.local_savings_rate * hh.local_income
+        members = np.flatnonzero(self.active_members()) if self.cooperatives.active.any() else None
+        savings_before = hh.savings[members] if members is not None else None
+        hh.consumption = hh.local_income * (1.0 - inc.local_savings_rate)
+        hh.savings += hh.local_income * inc.local_savings_rate
         receiving = np.flatnonzero(hh.remittances_received > 0)
-        member = self.active_members()
-        boost = self.effects.productive_boost[receiving] + member[receiving] * cp.productive_share_boost
+        boost = self.effects.productive_boost[receiving]
+        if members is not None:
+            boost = boost + self.active_members()[receiving] * cp.productive_share_boost
         use = budget_rules.allocate_remittances(
             hh.remittances_received[receiving],
             hh.debt[receiving],
@@ -234,22 +241,22 @@ class DesmigratifModel(Model):
             boost,
         )
         hh.debt[receiving] -= use.debt_repaid
-        saved = local_saving.copy()
-        saved[receiving] += use.savings
-        hh.consumption = hh.local_income - local_saving
+        hh.savings[receiving] += use.savings
         hh.consumption[receiving] += use.consumption + use.education + use.housing
-        hh.productive_investment = np.zeros(hh.count)
+        hh.productive_investment.fill(0.0)
         hh.productive_investment[receiving] = use.productive
         hh.business_capital[receiving] += use.productive
         self.tally.productive_from_remittances = use.productive.sum()
-        if member.any():
-            compulsory = np.where(member, cp.monthly_deposit_share * hh.local_income, 0.0)
-            deposit = np.where(member, saved + compulsory, 0.0)
-            hh.consumption -= compulsory
-            hh.coop_deposit += deposit
-            self.cooperatives.cash += self._per_village(deposit)
-            saved = np.where(member, 0.0, saved)
-        hh.savings += saved
+        if members is not None:
+            # Members deposit the month's savings, and a compulsory share of local income, with the cooperative.
+            compulsory = cp.monthly_deposit_share * hh.local_income[members]
+            deposit = hh.savings[members] - savings_before + compulsory
+            hh.savings[members] = savings_before
+            hh.consumption[members] -= compulsory
+            hh.coop_deposit[members] += deposit
+            self.cooperatives.cash += np.bincount(
+                hh.village[members], weights=deposit, minlength=len(self.villages)
+            )
         if self.calendar_month() == p.schooling.school_year_start_month:
             self._decide_schooling(self.month)
 
@@ -275,7 +282,7 @@ class DesmigratifModel(Model):
                 1.0 + self.params.cooperative.marketing_uplift * self.active_members()[firms]
             )
         u = self.streams.uniform(Stream.BUSINESS, self.month, firms)
-        hh.business_income = np.zeros(hh.count)
+        hh.business_income.fill(0.0)
         hh.business_income[firms] = business_rules.business_income(
             hh.business_capital[firms],
             bp.return_per_month + fx.return_boost[firms],
@@ -285,6 +292,10 @@ class DesmigratifModel(Model):
         )
         u_fail = self.streams.uniform(Stream.BUSINESS, self.month, firms, key="failure")
         hh.business_capital[firms[business_rules.failures(u_fail, fx.failure_prob[firms])]] = 0.0
+        # Business income is spent and saved like local income.
+        earned = hh.business_income[firms]
+        hh.consumption[firms] += earned * (1.0 - self.params.income.local_savings_rate)
+        hh.savings[firms] += earned * self.params.income.local_savings_rate
         hh.business_capital *= 1.0 - bp.depreciation_per_month
         self._account_incomes()
 
@@ -299,7 +310,7 @@ class DesmigratifModel(Model):
             * r.non_procedural_send_prob
         )
         attitude = migration_rules.attitude(expected, hh.local_income + hh.business_income)
-        norm = self._network_shares[:, 0]
+        norm = self._norm
         index = migration_rules.intention_index(
             attitude,
             norm,
@@ -436,7 +447,8 @@ class DesmigratifModel(Model):
         """Phase 10: the programme components act and their costs are booked."""
         cost = np.zeros(len(self.villages))
         for component in self.components:
-            cost += component.act(self, self.month)
+            cost += component.book(component.act(self, self.month))
+        self._membership_version += 1
         self.tally.programme_cost = cost
         if self._agents_enabled:
             for v in np.flatnonzero(self.cooperatives.exists):
@@ -452,6 +464,8 @@ class DesmigratifModel(Model):
             hh.local_income_pc_base, remittance_pc, inc.poverty_line_idr_per_capita_month, inc.poor_share
         )
         hh.local_income_pc_base *= factor
+        # Savings were drawn in months of (unscaled, whole-household) local income: rescale them.
+        hh.savings *= factor * self.residents() / hh.size
 
     def _conditions(self, month: int) -> Conditions:
         r = self.params.remittance
@@ -518,8 +532,13 @@ class DesmigratifModel(Model):
         return households * self._k + np.argmin(rank, axis=1)
 
     def active_members(self) -> np.ndarray:
-        """Households that are members of an active cooperative."""
-        return self.households.coop_member & self.cooperatives.active[self.households.village]
+        """Households that are members of an active cooperative (recomputed when membership changes)."""
+        hh, coops = self.households, self.cooperatives
+        key = (coops.active.tobytes(), self._membership_version)
+        if self._members_key != key:
+            self._members_cache = hh.coop_member & coops.active[hh.village]
+            self._members_key = key
+        return self._members_cache
 
     def perceived_risk(self) -> np.ndarray:
         """Each household's perceived risk of migrating (its village's recent deaths and deportations)."""
@@ -604,28 +623,29 @@ class DesmigratifModel(Model):
     def _observe_ties(self) -> None:
         """Shares of each household's ties with a member abroad and that know the procedure.
 
-        Computed once a month, after returns (one sparse product for both): the first column is
-        next month's subjective norm, the second drives learning from ties.
+        Computed once a month, after returns, with one integer sparse product for both traits:
+        ``abroad + 2**20 * knows`` summed over ties decodes exactly into the two counts. The first
+        share is next month's subjective norm; the second drives learning from ties.
         """
         hh = self.households
-        # One integer sparse product for both traits: (abroad + 2**20 * knows) summed over ties
-        # decodes exactly into the two counts.
         code = (hh.abroad_count > 0).astype(np.int64)
         code += hh.knows_procedure.astype(np.int64) << 20
         linked = self._ties @ code
-        self._network_shares = np.empty((hh.count, 2))
-        np.multiply(linked & ((1 << 20) - 1), self._inverse_degree, out=self._network_shares[:, 0])
-        np.multiply(linked >> 20, self._inverse_degree, out=self._network_shares[:, 1])
+        self._norm = (linked & ((1 << 20) - 1)) * self._inverse_degree
+        self._knowing_share = (linked >> 20) * self._inverse_degree
 
     def _share_knowledge(self) -> None:
         """Households learn the procedure from ties who know it, and knowledge goes out of date."""
         hh, mp = self.households, self.params.migration
         self._observe_ties()
-        p_learn = mp.knowledge_learning_prob * self._network_shares[:, 1]
-        u = self.streams.uniform(Stream.KNOWLEDGE, self.month, hh.count)
-        learns = ~hh.knows_procedure & (u < p_learn)
-        forgets = hh.knows_procedure & (u < mp.knowledge_forgetting_prob)
-        hh.knows_procedure = (hh.knows_procedure & ~forgets) | learns
+        knows = hh.knows_procedure
+        listeners = np.flatnonzero(~knows & (self._knowing_share > 0))
+        u = self.streams.uniform(Stream.KNOWLEDGE, self.month, listeners)
+        learners = listeners[u < mp.knowledge_learning_prob * self._knowing_share[listeners]]
+        knowers = np.flatnonzero(knows)
+        u = self.streams.uniform(Stream.KNOWLEDGE, self.month, knowers, key="forget")
+        knows[knowers[u < mp.knowledge_forgetting_prob]] = False
+        knows[learners] = True
 
     def _create_migrant_agents(self, slots: np.ndarray) -> None:
         if not self._agents_enabled:

@@ -121,7 +121,7 @@ def parameters_markdown() -> str:
     for name, field in Parameters.model_fields.items():
         section = field.annotation
         out += [f"## `parameters.{name}` — {section.__doc__.strip().splitlines()[0]}", ""]
-        out += _ledger_table(section, f"parameters.{name}") + [""]
+        out += [*_ledger_table(section, f"parameters.{name}"), ""]
     out += [
         "## Programme components",
         "",
@@ -131,12 +131,12 @@ def parameters_markdown() -> str:
     for key, cls in COMPONENTS.items():
         settings = ComponentsSettings.model_fields[key].annotation
         out += [f"### `components.{key}` — {cls.label}", "", (cls.__doc__ or "").strip(), ""]
-        out += _settings_table(settings, f"components.{key}.") + [""]
+        out += [*_settings_table(settings, f"components.{key}."), ""]
     out += ["## Dated events", "", "Listed as `[[events]]` with a `kind`.", ""]
     for event in (MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure):
         kind = event.model_fields["kind"].annotation.__args__[0]
         out += [f'### `kind = "{kind}"`', "", (event.__doc__ or "").strip(), ""]
-        out += _settings_table(event, "") + [""]
+        out += [*_settings_table(event, ""), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -104,7 +104,10 @@ class VillageParams(_Section):
         ge=0.0,
         le=60.0,
         source="assumption",
-        description="Mean savings at the start, in months of local income (uniform 0 to 2x mean).",
+        description=(
+            "Mean savings at the start, in months of the household's local income (uniform, 0 to 2x"
+            " the mean)."
+        ),
     )
     pending_application_share: float = param(
         0.02,
@@ -114,7 +117,8 @@ class VillageParams(_Section):
         source="assumption, set so that procedural departures flow from the first months",
         description=(
             "Share of the households that know the procedure which have a procedural application"
-            " in progress at the start (remaining wait uniform up to the longest wait)."
+            " in progress at the start (cost paid before the start; remaining wait uniform up to the"
+            " longest wait)."
         ),
     )
     knowledge_share: float = param(
@@ -152,8 +156,9 @@ class IncomeParams(_Section):
         le=0.99,
         source=f"{FACTS} §4.1 [V]: rural NTT poverty 24.7-24.9% (2018-19)",
         description=(
-            "Share of households below the poverty line in the first month, remittances included;"
-            " local incomes are scaled to meet it."
+            "Share of households below the poverty line at the start: local incomes are scaled so that"
+            " this share is poor given expected first-month remittances (the realised first month"
+            " differs a little, since sending and income shocks are random)."
         ),
     )
     local_income_cv: float = param(
@@ -166,11 +171,14 @@ class IncomeParams(_Section):
     )
     income_shock_sd: float = param(
         0.10,
-        unit="log-points/month",
+        unit="share of income (standard deviation)",
         ge=0.0,
         le=1.0,
         source="assumption (harvest and casual-work variability)",
-        description="Standard deviation of the monthly multiplicative shock to local income.",
+        description=(
+            "Standard deviation of the monthly shock to local income: income is multiplied by"
+            " 1 + U(-sqrt(3) sd, sqrt(3) sd)."
+        ),
     )
     local_savings_rate: float = param(
         0.03,
@@ -776,7 +784,7 @@ class SchoolingParams(_Section):
         ge=0.0,
         le=1.0,
         source="assumption",
-        description="Lower attendance chance for children with a parent abroad.",
+        description="Lower attendance chance for children of households with a member abroad.",
     )
     school_year_start_month: int = param(
         7,

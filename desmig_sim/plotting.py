@@ -8,12 +8,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .outcomes import POOLED  # noqa: E402
+from .outcomes import POOLED
 
 #: Panels of the standard figure: column -> (title, y-axis label, scale).
 PANELS: dict[str, tuple[str, str, float]] = {

@@ -28,7 +28,10 @@ def loan_size(deposit: np.ndarray, max_to_savings: float) -> np.ndarray:
 
 
 def ration_by_liquidity(requests: np.ndarray, village: np.ndarray, cash: np.ndarray) -> np.ndarray:
-    """Grant loan requests in slot order until each village's cash runs out.
+    """Grant loan requests first come, first served (slot order) while each village's cash lasts.
+
+    Requests queue in slot order; a request is granted if it and every request before it in the
+    village's queue fit in the cash. Once one does not fit, later requests wait for a later month.
 
     Args:
         requests: Amount requested by each household (0 = none).

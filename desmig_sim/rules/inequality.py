@@ -65,14 +65,16 @@ class VillageGroups:
         """Median, Gini and each household's relative deprivation, for every village and pooled."""
         n = self.sizes
         if self.equal:
-            # Equal-sized villages: a plain reshape, no padding.
-            matrix = values.reshape(n.size, int(n[0]))
-            order = np.argsort(matrix, axis=1)
-            ordered = np.take_along_axis(matrix, order, axis=1)
+            # Equal-sized villages: a plain reshape, no padding; flat slot of each sorted entry.
+            order = np.argsort(values.reshape(n.size, int(n[0])), axis=1)
+            order += self.offsets[:-1, None]
+            slots = order.ravel()
+            ordered = values[slots].reshape(order.shape)
         else:
             padded = np.where(self.valid, values[self.index], np.inf)
             order = np.argsort(padded, axis=1)
             ordered = np.where(self.valid, np.take_along_axis(padded, order, axis=1), 0.0)
+            slots = np.take_along_axis(self.index, order, axis=1)[self.valid]
         rows = np.arange(n.size)
         median = 0.5 * (ordered[rows, (n - 1) // 2] + ordered[rows, n // 2])
         total = ordered.sum(axis=1)
@@ -86,11 +88,7 @@ class VillageGroups:
         dep /= safe_total[:, None]
         np.clip(dep, 0.0, 1.0, out=dep)
         deprivation = np.empty(values.size)
-        if self.equal:
-            np.put_along_axis(deprivation.reshape(ordered.shape), order, dep, axis=1)
-        else:
-            slots = np.take_along_axis(self.index, order, axis=1)
-            deprivation[slots[self.valid]] = dep[self.valid]
+        deprivation[slots] = dep.ravel() if self.equal else dep[self.valid]
         everything = np.sort(values)
         n_all = everything.size
         pooled_median = 0.5 * (everything[(n_all - 1) // 2] + everything[n_all // 2])

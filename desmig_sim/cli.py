@@ -189,7 +189,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         }
         write_manifest(stage, manifest, files, lambda p: out / p.name)
     table = Table(
-        title=f"{b_name} vs {p_name}: {b_tables[0]['date'].iloc[-1]}, {len(seeds)} paired runs (mean, 10-90% range)",
+        title=(
+            f"{b_name} vs {p_name}: {b_tables[0]['date'].iloc[-1]}, {len(seeds)} paired runs"
+            " (mean, 10-90% range)"
+        ),
         title_justify="left",
     )
     for header in ("Outcome", b_name, p_name, "Difference"):

@@ -248,7 +248,7 @@ class DesmigratifModel(Model):
         hh.business_capital[receiving] += use.productive
         self.tally.productive_from_remittances = use.productive.sum()
         if members is not None:
-            # Members deposit the month's savings, and a compulsory share of local income, with the cooperative.
+            # Members deposit the month's savings and a compulsory share of local income.
             compulsory = cp.monthly_deposit_share * hh.local_income[members]
             deposit = hh.savings[members] - savings_before + compulsory
             hh.savings[members] = savings_before

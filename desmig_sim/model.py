@@ -106,6 +106,11 @@ class DesmigratifModel(Model):
         self._members_key: tuple | None = None
         self._members_cache = np.zeros(0, dtype=bool)
         self._ties = self.households.network.astype(np.int64)
+        n = self.households.count
+        self._abroad_ties = np.zeros(n, dtype=np.int64)
+        self._knowing_ties = np.zeros(n, dtype=np.int64)
+        self._had_abroad = np.zeros(n, dtype=bool)
+        self._knew = np.zeros(n, dtype=bool)
         degree = self.households.degree
         self._inverse_degree = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
         self._calibrate_local_income()
@@ -252,7 +257,7 @@ class DesmigratifModel(Model):
             compulsory = cp.monthly_deposit_share * hh.local_income[members]
             deposit = hh.savings[members] - savings_before + compulsory
             hh.savings[members] = savings_before
-            hh.consumption[members] -= compulsory
+            self._pay_from_budget(members, compulsory)
             hh.coop_deposit[members] += deposit
             self.cooperatives.cash += np.bincount(
                 hh.village[members], weights=deposit, minlength=len(self.villages)
@@ -568,7 +573,7 @@ class DesmigratifModel(Model):
         defaults = u_default < monthly_probability(cp.default_prob_per_year)
         repaid = np.where(defaults, 0.0, interest + principal)
         hh.coop_loan[borrowers] = np.where(defaults, 0.0, loan - principal)
-        hh.consumption[borrowers] -= repaid
+        self._pay_from_budget(borrowers, repaid)
         nv = len(self.villages)
         coops.cash += np.bincount(hh.village[borrowers], weights=repaid, minlength=nv)
         coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)
@@ -585,6 +590,19 @@ class DesmigratifModel(Model):
         coops.cash -= np.bincount(hh.village[got], weights=granted[got], minlength=nv)
         hh.business_capital[got] += granted[got]
         hh.productive_investment[got] += granted[got]
+
+    def _pay_from_budget(self, households: np.ndarray, amount: np.ndarray) -> None:
+        """Pay a committed amount (loan instalment, compulsory deposit) out of this month's budget.
+
+        It comes out of consumption first, then savings; what is still missing becomes debt.
+        """
+        hh = self.households
+        from_consumption = np.minimum(amount, np.maximum(hh.consumption[households], 0.0))
+        hh.consumption[households] -= from_consumption
+        rest = amount - from_consumption
+        from_savings = np.minimum(rest, np.maximum(hh.savings[households], 0.0))
+        hh.savings[households] -= from_savings
+        hh.debt[households] += rest - from_savings
 
     def _decide_schooling(self, month: int) -> None:
         """Enrol each child for the school year (one draw per household and child)."""
@@ -621,27 +639,35 @@ class DesmigratifModel(Model):
         coops.cash -= paid
 
     def _observe_ties(self) -> None:
-        """Shares of each household's ties with a member abroad and that know the procedure.
+        """Count each household's ties with a member abroad and ties that know the procedure.
 
-        Computed once a month, after returns, with one integer sparse product for both traits:
-        ``abroad + 2**20 * knows`` summed over ties decodes exactly into the two counts. The first
-        share is next month's subjective norm; the second drives learning from ties.
+        Called once a month after returns. Only households whose trait changed since the last call
+        update their neighbours' counts (ties are symmetric), so the counts stay exactly what a full
+        pass over the network would give at a fraction of the cost. The share of ties with a member
+        abroad is next month's subjective norm; the share that knows drives learning from ties.
         """
         hh = self.households
-        code = (hh.abroad_count > 0).astype(np.int64)
-        code += hh.knows_procedure.astype(np.int64) << 20
-        linked = self._ties @ code
-        self._norm = (linked & ((1 << 20) - 1)) * self._inverse_degree
-        self._knowing_share = (linked >> 20) * self._inverse_degree
+        for counts, now, before in (
+            (self._abroad_ties, hh.abroad_count > 0, self._had_abroad),
+            (self._knowing_ties, hh.knows_procedure, self._knew),
+        ):
+            changed = np.flatnonzero(now != before)
+            if changed.size:
+                rows = self._ties[changed]
+                delta = np.where(now[changed], 1, -1).repeat(np.diff(rows.indptr))
+                np.add.at(counts, rows.indices, delta)
+                before[changed] = now[changed]
+        self._norm = self._abroad_ties * self._inverse_degree
 
     def _share_knowledge(self) -> None:
         """Households learn the procedure from ties who know it, and knowledge goes out of date."""
         hh, mp = self.households, self.params.migration
         self._observe_ties()
         knows = hh.knows_procedure
-        listeners = np.flatnonzero(~knows & (self._knowing_share > 0))
-        u = self.streams.uniform(Stream.KNOWLEDGE, self.month, listeners)
-        learners = listeners[u < mp.knowledge_learning_prob * self._knowing_share[listeners]]
+        u = self.streams.uniform(Stream.KNOWLEDGE, self.month, hh.count)
+        listeners = np.flatnonzero(~knows & (self._knowing_ties > 0))
+        share = self._knowing_ties[listeners] * self._inverse_degree[listeners]
+        learners = listeners[u[listeners] < mp.knowledge_learning_prob * share]
         knowers = np.flatnonzero(knows)
         u = self.streams.uniform(Stream.KNOWLEDGE, self.month, knowers, key="forget")
         knows[knowers[u < mp.knowledge_forgetting_prob]] = False
@@ -663,6 +689,22 @@ class DesmigratifModel(Model):
     def migrant_agent(self, slot: int) -> agent_types.Migrant | None:
         """The Migrant agent of a migrant slot, if that person has ever left."""
         return self._migrant_agents.get(int(slot))
+
+    def village_table(self) -> pd.DataFrame:
+        """The villages: regency, local potential, households and the programme components there."""
+        rows = []
+        for v, info in enumerate(self.villages):
+            rows.append(
+                {
+                    "village": info.name,
+                    "regency": info.regency,
+                    "potential": str(info.potential),
+                    "households": int(self.village_offsets[v + 1] - self.village_offsets[v]),
+                    "components": ", ".join(c.key for c in self.components if c.village_mask[v]),
+                    "cooperative_active": bool(self.cooperatives.active[v]),
+                }
+            )
+        return pd.DataFrame(rows)
 
     def run(self, months: int | None = None) -> pd.DataFrame:
         """Step to the horizon (or ``months`` more months) and return the outcome table."""

@@ -173,11 +173,11 @@ class IncomeParams(_Section):
         0.10,
         unit="share of income (standard deviation)",
         ge=0.0,
-        le=1.0,
+        le=0.5,
         source="assumption (harvest and casual-work variability)",
         description=(
             "Standard deviation of the monthly shock to local income: income is multiplied by"
-            " 1 + U(-sqrt(3) sd, sqrt(3) sd)."
+            " 1 + U(-sqrt(3) sd, sqrt(3) sd), which stays positive up to the largest allowed sd."
         ),
     )
     local_savings_rate: float = param(

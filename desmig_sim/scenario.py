@@ -101,8 +101,8 @@ class Scenario(BaseModel):
                 unknown = [v for v in chosen if v not in simulated]
                 if unknown:
                     raise ValueError(
-                        f"components.{key}.villages names {unknown}, which are not simulated;"
-                        f" allowed: {', '.join(simulated)}"
+                        f"`components.{key}.villages`: {unknown} are not simulated villages;"
+                        f" allowed: {', '.join(simulated)} (see world.villages)"
                     )
         return self
 
@@ -184,7 +184,10 @@ def _resolve(path: Path, stack: tuple[Path, ...], origin: dict[tuple[Any, ...], 
     if resolved in stack:
         cycle = " -> ".join(str(p) for p in (*stack, resolved))
         raise ScenarioError(
-            str(stack[-1]), f"{path.name!r} makes a cycle of extends ({cycle})", field="extends"
+            str(stack[-1]),
+            f"{path.name!r} makes a cycle of extends ({cycle}); allowed: a chain of extends that ends"
+            " in a file without extends",
+            field="extends",
         )
     data = _read_toml(path, stack[-1] if stack else None)
     parent_ref = data.get("extends")
@@ -286,7 +289,12 @@ def scenario_from_dict(
         where = _origin_of(loc, origin or {}, source)
         more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
         field = _field_path(loc) or None
-        raise ScenarioError(where, _describe(first) + more, field=field) from None
+        detail = _describe(first)
+        if field is None and detail.startswith("`"):
+            # Cross-field checks name their field themselves: "`a.b.c`: message".
+            field, detail = detail[1:].split("`: ", 1)
+            where = _origin_of(tuple(field.split(".")), origin or {}, source)
+        raise ScenarioError(where, detail + more, field=field) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:

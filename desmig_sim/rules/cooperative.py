@@ -13,8 +13,13 @@ import numpy as np
 
 
 def instalment(outstanding: np.ndarray, original: np.ndarray, term_months: int) -> np.ndarray:
-    """Principal repaid this month: an equal share of the original loan, at most what is left."""
-    return np.minimum(outstanding, original / term_months)
+    """Principal repaid this month: an equal share of the original loan, at most what is left.
+
+    The last instalment repays the whole rest, so that rounding never leaves a residue that would
+    keep a repaid loan open for another month.
+    """
+    share = original / term_months
+    return np.where(outstanding <= share * (1.0 + 1e-9), outstanding, share)
 
 
 def flat_interest(outstanding: np.ndarray, original: np.ndarray, rate: float) -> np.ndarray:
@@ -43,17 +48,10 @@ def ration_by_liquidity(requests: np.ndarray, village: np.ndarray, cash: np.ndar
     """
     granted = np.zeros_like(requests)
     asking = np.flatnonzero(requests > 0)
-    if asking.size == 0:
-        return granted
-    amounts = requests[asking]
-    villages = village[asking]
-    # Running total of requests within each village, in slot order.
-    order = np.argsort(villages, kind="stable")
-    amounts, villages, asking = amounts[order], villages[order], asking[order]
-    running = np.cumsum(amounts)
-    first = np.searchsorted(villages, villages, side="left")
-    before = np.where(first > 0, running[first - 1], 0.0)
-    within = running - before
-    ok = within <= cash[villages]
-    granted[asking[ok]] = amounts[ok]
+    for v in np.unique(village[asking]):
+        queue = asking[village[asking] == v]
+        # Running total within this village only, so rounding never depends on other villages.
+        fits = np.cumsum(requests[queue]) <= cash[v]
+        served = queue[: np.argmin(fits)] if not fits.all() else queue
+        granted[served] = requests[served]
     return granted

@@ -28,7 +28,7 @@ def gini_sorted(x: np.ndarray, ranks: np.ndarray | None = None) -> float:
     if n == 0 or total <= 0:
         return 0.0
     ranks = np.arange(1.0, n + 1.0) if ranks is None else ranks
-    return float(2.0 * np.dot(ranks, x) / (n * total) - (n + 1) / n)
+    return max(0.0, float(2.0 * np.dot(ranks, x) / (n * total) - (n + 1) / n))
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class VillageGroups:
         total = ordered.sum(axis=1)
         safe_total = np.where(total > 0, total, 1.0)
         weighted = np.einsum("ij,ij->i", self.rank, ordered)
-        gini_ = np.where(total > 0, 2.0 * weighted / (n * safe_total) - (n + 1) / n, 0.0)
+        gini_ = np.where(total > 0, np.maximum(2.0 * weighted / (n * safe_total) - (n + 1) / n, 0.0), 0.0)
         # Yitzhaki deprivation at sorted position k: sum over richer j of (x_j - x_k), / total.
         dep = np.cumsum(ordered, axis=1)
         np.subtract(total[:, None], dep, out=dep)

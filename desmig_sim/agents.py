@@ -117,10 +117,24 @@ class Migrant(Agent):
         self.slot = slot
 
     wage = _view("migrants", "wage", float, "Wage this month after broker deductions, IDR.")
-    months_abroad = _view("migrants", "months_abroad", int, "Months since the last departure.")
-    contract_months_left = _view(
-        "migrants", "contract_months_left", int, "Months left on a procedural contract."
+    departure_month = _view(
+        "migrants", "departure_month", int, "Month of the last departure (<= 0: before the start)."
     )
+
+    @property
+    def months_abroad(self) -> int:
+        """Months since the last departure while abroad; 0 at home."""
+        if self.status != MigrantStatus.ABROAD:
+            return 0
+        return int(self.model.month - self.model.migrants.departure_month[self.slot])
+
+    @property
+    def contract_months_left(self) -> int:
+        """Months left on a procedural contract while abroad; 0 otherwise."""
+        if self.status != MigrantStatus.ABROAD or self.route != Route.PROCEDURAL:
+            return 0
+        return max(0, int(self.model.migrants.contract_end_month[self.slot] - self.model.month))
+
     broker_debt = _view("migrants", "broker_debt", float, "Debt still owed to the broker, IDR.")
     remittance_propensity = _view("migrants", "propensity", float, "Share of the wage sent home.")
     remitted = _view("migrants", "remitted", float, "Amount sent home this month, IDR.")

@@ -243,8 +243,10 @@ class Component:
         """Fix the villages and the households the component can reach (stable draws)."""
         s = self.settings
         names = [v.name for v in model.villages]
-        chosen = names if s.villages == "all" else list(s.villages)
-        self.village_mask = np.isin(np.array(names), chosen)
+        bases = np.array([v.base for v in model.villages])
+        self.village_mask = (
+            np.ones(len(names), dtype=bool) if s.villages == "all" else np.isin(bases, s.villages)
+        )
         n = model.households.count
         u = model.streams.uniform(Stream.PROGRAMME, 0, n, key=f"{self.key}/reach")
         self.reached = (u < s.coverage) & self.village_mask[model.households.village]

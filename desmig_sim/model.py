@@ -51,7 +51,7 @@ from .rules.inequality import VillageGroups, VillageStats
 from .scenario import Scenario, default_scenario
 from .state import Channel, CooperativeArrays, Destination, MigrantStatus, Route
 from .streams import RandomStreams, Stream
-from .villages import COHORTS, POTENTIAL_RETURN_FACTOR
+from .villages import POTENTIAL_RETURN_FACTOR
 from .world import (
     expected_first_remittances,
     initial_applications,
@@ -93,8 +93,7 @@ class DesmigratifModel(Model):
         self.start = scenario.run.start
         self.horizon = scenario.run.months
         self.month = 0
-        names = scenario.world.village_names()
-        self.villages = [v for v in COHORTS[scenario.world.cohort] if v.name in names]
+        self.villages = scenario.world.simulated_villages()
         n_villages = len(self.villages)
         self.village_offsets = village_offsets(n_villages, self.params.village.households_per_village)
         self.households = initial_households(self.params, self.village_offsets, self.streams)
@@ -102,6 +101,7 @@ class DesmigratifModel(Model):
         self._k = self.params.migration.max_migrants_per_household
         self.households.abroad_count = self.migrants.abroad.reshape(-1, self._k).sum(axis=1)
         self._residents: np.ndarray | None = None
+        self._income_base: np.ndarray | None = None
         self._membership_version = 0
         self._members_key: tuple | None = None
         self._members_cache = np.zeros(0, dtype=bool)
@@ -110,6 +110,7 @@ class DesmigratifModel(Model):
         self._abroad_ties = np.zeros(n, dtype=np.int64)
         self._knowing_ties = np.zeros(n, dtype=np.int64)
         self._had_abroad = np.zeros(n, dtype=bool)
+        self._norm = np.zeros(n)
         self._knew = np.zeros(n, dtype=bool)
         degree = self.households.degree
         self._inverse_degree = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
@@ -136,7 +137,8 @@ class DesmigratifModel(Model):
             self._household_agents = [agent_types.Household(self, i) for i in range(self.households.count)]
             self._create_migrant_agents(np.flatnonzero(self.migrants.status != MigrantStatus.NEVER_LEFT))
         self._broker_accepted = np.zeros(0, dtype=np.int64)
-        self._abroad = np.flatnonzero(self.migrants.status == MigrantStatus.ABROAD)
+        self._abroad_mask = self.migrants.status == MigrantStatus.ABROAD
+        self._abroad = np.flatnonzero(self._abroad_mask)
         self._abroad_route = self.migrants.route[self._abroad]
         self._remitted_last = np.zeros(0, dtype=np.int64)
         self._migrant_households: np.ndarray | None = None
@@ -194,8 +196,6 @@ class DesmigratifModel(Model):
         deduction = remittance_rules.broker_deduction(wage, m.broker_debt[ab], r.broker_debt_repayment_share)
         m.broker_debt[ab] -= deduction
         m.wage[ab] = wage - deduction
-        m.months_abroad[ab] += 1
-        m.contract_months_left[ab] -= route == Route.PROCEDURAL
 
     def send_remittances(self) -> None:
         """Phase 2: remittances sent, charged, lost and received."""
@@ -204,7 +204,7 @@ class DesmigratifModel(Model):
         send_prob = np.where(route == Route.PROCEDURAL, r.procedural_send_prob, r.non_procedural_send_prob)
         sends = self.streams.uniform(Stream.REMITTANCE, self.month, ab) < send_prob
         sent = remittance_rules.amount_sent(
-            m.wage[ab], m.propensity[ab], m.months_abroad[ab], r.decay_per_year, sends
+            m.wage[ab], m.propensity[ab], self.month - m.departure_month[ab], r.decay_per_year, sends
         )
         lost = self.streams.uniform(Stream.REMITTANCE, self.month, ab, key="loss") < r.informal_loss_prob
         fees, losses = remittance_rules.channel_costs(sent, m.channel[ab], r.formal_fee_share, lost)
@@ -224,7 +224,7 @@ class DesmigratifModel(Model):
         inc, b, cp = p.income, p.budget, p.cooperative
         u = self.streams.uniform(Stream.INCOME, self.month, hh.count)
         hh.local_income = budget_rules.local_income(
-            hh.local_income_pc_base, self.residents(), self.price_index(), u, inc.income_shock_sd
+            self._resident_income_base(), 1, self.price_index(), u, inc.income_shock_sd
         )
         members = np.flatnonzero(self.active_members()) if self.cooperatives.active.any() else None
         savings_before = hh.savings[members] if members is not None else None
@@ -392,29 +392,30 @@ class DesmigratifModel(Model):
         u_channel = self.streams.uniform(Stream.DEPARTURE, self.month, households, key="channel")
         m = self.migrants
         m.status[slots] = MigrantStatus.ABROAD
+        self._abroad_mask[slots] = True
         m.route[slots] = np.where(is_np, Route.NON_PROCEDURAL, Route.PROCEDURAL)
         m.destination[slots] = np.where(u_dest < r.malaysia_share, Destination.MALAYSIA, Destination.OTHER)
         informal = np.where(
             is_np, u_channel < r.non_procedural_informal_share, u_channel >= r.procedural_formal_share
         )
         m.channel[slots] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
-        m.months_abroad[slots] = 0
-        m.contract_months_left[slots] = np.where(is_np, 0, ab.contract_months)
+        m.departure_month[slots] = self.month
+        m.contract_end_month[slots] = self.month + np.where(is_np, 0, ab.contract_months)
         m.broker_debt[slots] = np.where(is_np, r.broker_debt_idr, 0.0)
         m.trips[slots] += 1
         hh.abroad_count[households] += 1
         np.subtract.at(hh.returnee_count, households[was_home], 1)
-        self._residents = None
+        self._residents = self._income_base = None
         hh.savings[households[is_np]] += r.sirih_pinang_idr
         self._create_migrant_agents(new_people)
 
     def resolve_fates(self) -> None:
         """Phase 9: deaths, deportations and returns; returnees share what they know."""
         m, hh, ab, c = self.migrants, self.households, self.params.abroad, self.conditions
-        at_risk = self._abroad[m.months_abroad[self._abroad] >= 1]
+        at_risk = self._abroad[m.departure_month[self._abroad] < self.month]
         fate = abroad_rules.fates(
             m.route[at_risk],
-            m.contract_months_left[at_risk],
+            m.contract_end_month[at_risk] - self.month,
             self.streams.uniform(Stream.FATE, self.month, at_risk),
             self.streams.uniform(Stream.FATE, self.month, at_risk, key="renewal"),
             monthly_probability(ab.death_prob_non_procedural_per_year),
@@ -430,7 +431,7 @@ class DesmigratifModel(Model):
         m.status[dies] = MigrantStatus.DEAD
         m.status[deported] = MigrantStatus.DEPORTED
         m.status[returns] = MigrantStatus.RETURNED
-        m.contract_months_left[at_risk[fate == abroad_rules.Fate.RENEWS]] = ab.contract_months
+        m.contract_end_month[at_risk[fate == abroad_rules.Fate.RENEWS]] = self.month + ab.contract_months
         home = np.concatenate([dies, deported, returns])
         m.broker_debt[home] = 0.0
         m.wage[home] = 0.0
@@ -438,14 +439,15 @@ class DesmigratifModel(Model):
         np.subtract.at(hh.size, m.household[dies], 1)
         np.add.at(hh.dead_count, m.household[dies], 1)
         np.add.at(hh.returnee_count, m.household[np.concatenate([deported, returns])], 1)
-        self._residents = None
+        self._residents = self._income_base = None
         hh.knows_procedure[m.household[returns[m.route[returns] == Route.PROCEDURAL]]] = True
         nv = len(self.villages)
         self.tally.deaths = np.bincount(hh.village[m.household[dies]], minlength=nv)
         self.tally.deportations = np.bincount(hh.village[m.household[deported]], minlength=nv)
         self.tally.returns = np.bincount(hh.village[m.household[returns]], minlength=nv)
         self._risk_events[self.month % 12] = self.tally.deaths + self.tally.deportations
-        self._abroad = np.flatnonzero(m.status == MigrantStatus.ABROAD)
+        self._abroad_mask[home] = False
+        self._abroad = np.flatnonzero(self._abroad_mask)
         self._share_knowledge()
 
     def run_programme(self) -> None:
@@ -505,6 +507,12 @@ class DesmigratifModel(Model):
         """Number of each household's members abroad."""
         return self.households.abroad_count
 
+    def _resident_income_base(self) -> np.ndarray:
+        """Local income at start prices of each household's residents (cached with ``residents``)."""
+        if self._income_base is None:
+            self._income_base = self.households.local_income_pc_base * self.residents()
+        return self._income_base
+
     def residents(self) -> np.ndarray:
         """Members living at home (at least one); cached until someone leaves, returns or dies."""
         if self._residents is None:
@@ -554,7 +562,10 @@ class DesmigratifModel(Model):
 
     def _account_incomes(self) -> None:
         hh = self.households
-        hh.income = hh.local_income + hh.business_income + hh.remittances_received + hh.coop_interest
+        hh.income = hh.local_income + hh.business_income
+        hh.income += hh.remittances_received
+        if self.cooperatives.exists.any():
+            hh.income += hh.coop_interest
         hh.income_per_capita = hh.income / self.residents()
         hh.poor = hh.income_per_capita < self.poverty_line()
         self.village_stats = self._groups.stats(hh.income_per_capita)
@@ -657,7 +668,9 @@ class DesmigratifModel(Model):
                 delta = np.where(now[changed], 1, -1).repeat(np.diff(rows.indptr))
                 np.add.at(counts, rows.indices, delta)
                 before[changed] = now[changed]
-        self._norm = self._abroad_ties * self._inverse_degree
+                if counts is self._abroad_ties:
+                    touched = rows.indices
+                    self._norm[touched] = counts[touched] * self._inverse_degree[touched]
 
     def _share_knowledge(self) -> None:
         """Households learn the procedure from ties who know it, and knowledge goes out of date."""
@@ -665,9 +678,10 @@ class DesmigratifModel(Model):
         self._observe_ties()
         knows = hh.knows_procedure
         u = self.streams.uniform(Stream.KNOWLEDGE, self.month, hh.count)
-        listeners = np.flatnonzero(~knows & (self._knowing_ties > 0))
-        share = self._knowing_ties[listeners] * self._inverse_degree[listeners]
-        learners = listeners[u[listeners] < mp.knowledge_learning_prob * share]
+        # Learn with probability rate x (knowing ties / ties), i.e. when u x ties / rate < knowing ties.
+        u *= hh.degree
+        u /= max(mp.knowledge_learning_prob, 1e-300)
+        learners = np.flatnonzero((u < self._knowing_ties) & ~knows)
         knowers = np.flatnonzero(knows)
         u = self.streams.uniform(Stream.KNOWLEDGE, self.month, knowers, key="forget")
         knows[knowers[u < mp.knowledge_forgetting_prob]] = False

@@ -33,7 +33,7 @@ from .components import ComponentsSettings
 from .errors import ScenarioError
 from .events import Event
 from .parameters import Parameters
-from .villages import COHORTS
+from .villages import COHORTS, VillageInfo
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -60,6 +60,16 @@ class WorldSettings(BaseModel):
         "all", description="'all', or a list of village names of the cohort to simulate."
     )
 
+    copies: int = Field(
+        1,
+        ge=1,
+        le=2000,
+        description=(
+            "Copies of each simulated village (named '<name> #2', ...), for scale-up runs such as a"
+            " synthetic province; component village lists apply to every copy."
+        ),
+    )
+
     @field_validator("villages")
     @classmethod
     def _known_villages(cls, villages: Any, info: ValidationInfo) -> Any:
@@ -73,9 +83,14 @@ class WorldSettings(BaseModel):
         return villages
 
     def village_names(self) -> list[str]:
-        """The names of the simulated villages, in cohort order."""
+        """The names of the simulated cohort villages, in cohort order (copies not included)."""
         names = [v.name for v in COHORTS[self.cohort]]
         return names if self.villages == "all" else [n for n in names if n in self.villages]
+
+    def simulated_villages(self) -> list[VillageInfo]:
+        """Every simulated village: the chosen cohort villages, then their copies."""
+        chosen = [v for v in COHORTS[self.cohort] if v.name in self.village_names()]
+        return chosen + [v.copy(k) for k in range(2, self.copies + 1) for v in chosen]
 
 
 class Scenario(BaseModel):

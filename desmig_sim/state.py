@@ -125,8 +125,8 @@ class MigrantArrays:
     destination: np.ndarray = field(init=False)
     channel: np.ndarray = field(init=False)
     propensity: np.ndarray = field(init=False)  # share of wage remitted
-    months_abroad: np.ndarray = field(init=False)
-    contract_months_left: np.ndarray = field(init=False)
+    departure_month: np.ndarray = field(init=False)  # month of the last departure (<= 0: before the start)
+    contract_end_month: np.ndarray = field(init=False)  # last month of a procedural contract
     broker_debt: np.ndarray = field(init=False)
     wage: np.ndarray = field(init=False)  # IDR this month
     remitted: np.ndarray = field(init=False)  # IDR sent this month
@@ -138,7 +138,7 @@ class MigrantArrays:
             setattr(self, name, np.zeros(n, dtype=np.int8))
         for name in ("propensity", "broker_debt", "wage", "remitted"):
             setattr(self, name, np.zeros(n))
-        for name in ("months_abroad", "contract_months_left", "trips"):
+        for name in ("departure_month", "contract_end_month", "trips"):
             setattr(self, name, np.zeros(n, dtype=np.int64))
 
     @property

@@ -35,11 +35,25 @@ POTENTIAL_RETURN_FACTOR: dict[Potential, float] = {
 
 @dataclass(frozen=True)
 class VillageInfo:
-    """A village of the cohort: its name, its regency and its local economic potential."""
+    """A village of the cohort: its name, its regency and its local economic potential.
+
+    ``cohort_name`` is the cohort village a copy was made from (itself for the originals); copies
+    serve scale-up runs (``world.copies``).
+    """
 
     name: str
     regency: str
     potential: Potential
+    cohort_name: str = ""
+
+    def copy(self, number: int) -> VillageInfo:
+        """Copy number ``number`` (2, 3, ...) of this village, named "<name> #<number>"."""
+        return VillageInfo(f"{self.name} #{number}", self.regency, self.potential, self.name)
+
+    @property
+    def base(self) -> str:
+        """The cohort village this one stands for."""
+        return self.cohort_name or self.name
 
 
 NTT_2017: tuple[VillageInfo, ...] = (

@@ -137,8 +137,8 @@ def initial_migrants(
     migrants.route[first_slot] = route
     migrants.destination[first_slot] = destination
     migrants.channel[first_slot] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
-    migrants.months_abroad[first_slot] = months
-    migrants.contract_months_left[first_slot] = np.where(non_proc, 0, abroad.contract_months - months)
+    migrants.departure_month[first_slot] = -months
+    migrants.contract_end_month[first_slot] = np.where(non_proc, -months, abroad.contract_months - months)
     migrants.broker_debt[first_slot] = np.where(non_proc, np.maximum(rem.broker_debt_idr - repaid, 0.0), 0.0)
     migrants.trips[first_slot] = 1
     households.knows_procedure[np.flatnonzero(abroad_now)[~non_proc]] = True

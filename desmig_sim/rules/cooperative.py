@@ -37,6 +37,7 @@ def ration_by_liquidity(requests: np.ndarray, village: np.ndarray, cash: np.ndar
 
     Requests queue in slot order; a request is granted if it and every request before it in the
     village's queue fit in the cash. Once one does not fit, later requests wait for a later month.
+    Loans are made in whole rupiah, so the running totals are exact integers.
 
     Args:
         requests: Amount requested by each household (0 = none).
@@ -44,14 +45,22 @@ def ration_by_liquidity(requests: np.ndarray, village: np.ndarray, cash: np.ndar
         cash: Liquid funds of each village's cooperative.
 
     Returns:
-        The amount granted to each household (all or nothing).
+        The amount granted to each household (all of the request, in whole rupiah, or nothing).
     """
-    granted = np.zeros_like(requests)
-    asking = np.flatnonzero(requests > 0)
-    for v in np.unique(village[asking]):
-        queue = asking[village[asking] == v]
-        # Running total within this village only, so rounding never depends on other villages.
-        fits = np.cumsum(requests[queue]) <= cash[v]
-        served = queue[: np.argmin(fits)] if not fits.all() else queue
-        granted[served] = requests[served]
+    granted = np.zeros(requests.shape)
+    asking = np.flatnonzero(requests >= 1.0)
+    if asking.size == 0:
+        return granted
+    order = asking[np.argsort(village[asking], kind="stable")]  # by village, then slot
+    amounts = np.floor(requests[order]).astype(np.int64)
+    villages = village[order]
+    running = np.cumsum(amounts)
+    first = np.searchsorted(villages, villages, side="left")
+    within = running - (running[first] - amounts[first])  # exact: integer arithmetic
+    fits = within <= np.floor(np.maximum(cash, 0.0)).astype(np.int64)[villages]
+    # Serve each village's queue up to its first request that does not fit.
+    blocked = np.maximum.accumulate(np.where(~fits, np.arange(order.size), -1))
+    blocked_here = (blocked >= 0) & (villages[np.maximum(blocked, 0)] == villages)
+    served = fits & ~blocked_here
+    granted[order[served]] = amounts[served]
     return granted

@@ -204,16 +204,24 @@ class ProgrammeEffects:
         self.failure_prob = np.full(households, base_failure)
         self.attendance_boost = np.zeros(households)
         self._base_failure = base_failure
+        self._touched: list[np.ndarray] = []
 
     def reset(self) -> None:
-        """Back to no programme."""
+        """Back to no programme (household entries are reset where components touched them)."""
         self.broker_contact_factor.fill(1.0)
         self.procedural_cost_factor.fill(1.0)
         self.wait_factor.fill(1.0)
-        self.productive_boost.fill(0.0)
-        self.return_boost.fill(0.0)
-        self.failure_prob.fill(self._base_failure)
-        self.attendance_boost.fill(0.0)
+        for touched in self._touched:
+            self.productive_boost[touched] = 0.0
+            self.return_boost[touched] = 0.0
+            self.failure_prob[touched] = self._base_failure
+            self.attendance_boost[touched] = 0.0
+        self._touched = []
+
+    def touch(self, households: np.ndarray) -> np.ndarray:
+        """Note households whose entries a component changes this month; returns them."""
+        self._touched.append(households)
+        return households
 
 
 class Component:
@@ -232,6 +240,8 @@ class Component:
         self.village_mask = np.zeros(0, dtype=bool)
         self.reached = np.zeros(0, dtype=bool)
         self.spent = np.zeros(0)
+        self.started = np.zeros(0, dtype=bool)
+        self.running_now = np.zeros(0, dtype=bool)
         self.first_month = 0
         self.last_month = -1
         self._reach_month = -1
@@ -251,6 +261,7 @@ class Component:
         u = model.streams.uniform(Stream.PROGRAMME, 0, n, key=f"{self.key}/reach")
         self.reached = (u < s.coverage) & self.village_mask[model.households.village]
         self.spent = np.zeros(len(names))
+        self.started = np.zeros(len(names), dtype=bool)
         self.first_month = month_number(model.start, s.start)
         self.last_month = month_number(model.start, s.end)
 
@@ -261,10 +272,10 @@ class Component:
         ramp = self.settings.ramp_up_months
         return 1.0 if ramp == 0 else min(1.0, (month - self.first_month + 1) / ramp)
 
-    def running_cost(self, month: int) -> float:
-        """The fixed cost per village of running this month (monthly, plus one-off in the first month)."""
+    def running_cost(self) -> np.ndarray:
+        """Fixed cost per village of running this month: monthly, plus the one-off where not yet started."""
         s = self.settings
-        return s.monthly_cost_idr + (s.one_off_cost_idr if month == self.first_month else 0.0)
+        return s.monthly_cost_idr + np.where(self.started, 0.0, s.one_off_cost_idr)
 
     def affordable(self, extra: float | np.ndarray) -> np.ndarray:
         """Per-village mask of where ``extra`` more spending stays within the budget."""
@@ -281,7 +292,7 @@ class Component:
         """
         if self.intensity(month) <= 0.0:
             return np.zeros_like(self.village_mask)
-        return self.village_mask & self.affordable(self.running_cost(month))
+        return self.village_mask & self.affordable(self.running_cost())
 
     def eligible(self, model: DesmigratifModel) -> np.ndarray | bool:
         """Households eligible this month under the eligibility rule."""
@@ -316,7 +327,11 @@ class Component:
         The base action only pays the running cost where the component runs; components with an
         action of their own add to it.
         """
-        return np.where(self.running(month), self.running_cost(month), 0.0)
+        running = self.running(month)
+        cost = np.where(running, self.running_cost(), 0.0)
+        self.started |= running
+        self.running_now = running
+        return cost
 
     def book(self, cost: np.ndarray) -> np.ndarray:
         """Record spending against the budget and return it (the model books every month's cost)."""
@@ -357,11 +372,12 @@ class ProductiveEnterprise(Component):
 
     def apply_effect(self, model: DesmigratifModel, month: int) -> None:
         """Mentoring effects for reached households."""
-        mentored = self.reach(model, month)
-        model.households.mentored = mentored
+        reached = self.reach(model, month)
+        model.households.mentored = reached
         s = self.settings
         level = self.intensity(month)
         fx = model.effects
+        mentored = fx.touch(np.flatnonzero(reached))
         fx.productive_boost[mentored] += s.productive_share_boost * level
         fx.return_boost[mentored] += s.return_boost_per_month * level
         mentored_fail = monthly_probability(s.mentored_failure_prob_per_year)
@@ -376,7 +392,7 @@ class ProductiveEnterprise(Component):
         """Pay a grant package due this month to a business group of mentored households."""
         cost = super().act(model, month)
         s = self.settings
-        running = self.running(month)
+        running = self.running_now
         if month - self.first_month not in s.grant_months_after_start or not running.any():
             return cost
         hh = model.households
@@ -401,7 +417,7 @@ class CooperativeFormation(Component):
     def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
         """Found the cooperative in the first month; recruit members afterwards."""
         cost = super().act(model, month)
-        running = self.running(month)
+        running = self.running_now
         if not running.any():
             return cost
         hh, coops = model.households, model.cooperatives
@@ -431,7 +447,8 @@ class CommunityParenting(Component):
         """Raise the attendance probability of reached households' children."""
         reached = self.reach(model, month)
         model.households.parenting = reached
-        model.effects.attendance_boost[reached] += self.settings.attendance_boost * self.intensity(month)
+        families = model.effects.touch(np.flatnonzero(reached))
+        model.effects.attendance_boost[families] += self.settings.attendance_boost * self.intensity(month)
 
 
 #: The registry through which scenario files name components.

@@ -114,8 +114,9 @@ def conditions_at(
         idr_per_myr: The exchange rate before the first exchange-rate event.
 
     Returns:
-        The latest wage and exchange rate dated at or before the month, and the product of the
-        factors of every window event in force.
+        The latest wage and exchange rate dated at or before the month (of two events with the
+        same date, the one listed later, so that a scenario can override its parent's event), and
+        the product of the factors of every window event in force.
     """
     wage_date, fx_date = -1, -1
     factors = {"procedural_application_factor": 1.0, "departure_factor": 1.0}
@@ -123,11 +124,11 @@ def conditions_at(
     for event in events:
         if isinstance(event, MinimumWageStep):
             date = parse_year_month(event.date)
-            if wage_date < date <= absolute_month:
+            if wage_date <= date <= absolute_month:  # the later-listed event of a date wins
                 wage_date, min_wage_myr = date, event.value_myr
         elif isinstance(event, ExchangeRateChange):
             date = parse_year_month(event.date)
-            if fx_date < date <= absolute_month:
+            if fx_date <= date <= absolute_month:
                 fx_date, idr_per_myr = date, event.idr_per_myr
         elif isinstance(event, Moratorium) and _in_window(event, absolute_month):
             factors["procedural_application_factor"] *= event.procedural_application_factor

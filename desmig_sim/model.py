@@ -228,8 +228,8 @@ class DesmigratifModel(Model):
         )
         members = np.flatnonzero(self.active_members()) if self.cooperatives.active.any() else None
         savings_before = hh.savings[members] if members is not None else None
-        hh.consumption = hh.local_income * (1.0 - inc.local_savings_rate)
-        hh.savings += hh.local_income * inc.local_savings_rate
+        np.multiply(hh.local_income, 1.0 - inc.local_savings_rate, out=hh.consumption)
+        hh.savings += hh.local_income - hh.consumption
         receiving = np.flatnonzero(hh.remittances_received > 0)
         boost = self.effects.productive_boost[receiving]
         if members is not None:
@@ -404,6 +404,7 @@ class DesmigratifModel(Model):
         m.broker_debt[slots] = np.where(is_np, r.broker_debt_idr, 0.0)
         m.trips[slots] += 1
         hh.abroad_count[households] += 1
+        self._migrant_households = None
         np.subtract.at(hh.returnee_count, households[was_home], 1)
         self._residents = self._income_base = None
         hh.savings[households[is_np]] += r.sirih_pinang_idr
@@ -439,6 +440,7 @@ class DesmigratifModel(Model):
         np.subtract.at(hh.size, m.household[dies], 1)
         np.add.at(hh.dead_count, m.household[dies], 1)
         np.add.at(hh.returnee_count, m.household[np.concatenate([deported, returns])], 1)
+        self._migrant_households = None
         self._residents = self._income_base = None
         hh.knows_procedure[m.household[returns[m.route[returns] == Route.PROCEDURAL]]] = True
         nv = len(self.villages)
@@ -497,6 +499,8 @@ class DesmigratifModel(Model):
 
     def _per_village(self, values: np.ndarray) -> np.ndarray:
         """Sum of a household array over each village (villages are contiguous blocks)."""
+        if self._groups.equal:
+            return values.reshape(len(self.villages), -1).sum(axis=1, dtype=np.float64)
         return np.add.reduceat(np.asarray(values, dtype=np.float64), self.village_offsets[:-1])
 
     def abroad_slots(self) -> np.ndarray:
@@ -588,7 +592,13 @@ class DesmigratifModel(Model):
         nv = len(self.villages)
         coops.cash += np.bincount(hh.village[borrowers], weights=repaid, minlength=nv)
         coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)
-        free = members[(hh.coop_loan[members] <= 0) & (hh.coop_deposit[members] > 0)]
+        # Members who default are expelled; a loan repaid or defaulted this month is not renewed at once.
+        hh.coop_member[borrowers[defaults]] = False
+        self._membership_version += 1
+        free = members[
+            (hh.coop_loan[members] <= 0) & (hh.coop_deposit[members] > 0) & hh.coop_member[members]
+        ]
+        free = np.setdiff1d(free, borrowers, assume_unique=True)
         asks = free[
             self.streams.uniform(Stream.COOPERATIVE, self.month, free, key="demand") < cp.loan_demand_prob
         ]
@@ -678,10 +688,9 @@ class DesmigratifModel(Model):
         self._observe_ties()
         knows = hh.knows_procedure
         u = self.streams.uniform(Stream.KNOWLEDGE, self.month, hh.count)
-        # Learn with probability rate x (knowing ties / ties), i.e. when u x ties / rate < knowing ties.
+        # Learn with probability rate x (knowing ties / ties), i.e. when u x ties < rate x knowing ties.
         u *= hh.degree
-        u /= max(mp.knowledge_learning_prob, 1e-300)
-        learners = np.flatnonzero((u < self._knowing_ties) & ~knows)
+        learners = np.flatnonzero((u < mp.knowledge_learning_prob * self._knowing_ties) & ~knows)
         knowers = np.flatnonzero(knows)
         u = self.streams.uniform(Stream.KNOWLEDGE, self.month, knowers, key="forget")
         knows[knowers[u < mp.knowledge_forgetting_prob]] = False

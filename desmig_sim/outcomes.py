@@ -119,8 +119,9 @@ class OutcomeRecorder:
         row = self.values[model.month - 1]
         col = self._col
         stats = model.village_stats
-        row[:nv, col["income_per_capita_mean"]] = per_village(hh.income_per_capita) / n_hh
-        row[nv, col["income_per_capita_mean"]] = hh.income_per_capita.mean()
+        income_sums = per_village(hh.income_per_capita)
+        row[:nv, col["income_per_capita_mean"]] = income_sums / n_hh
+        row[nv, col["income_per_capita_mean"]] = income_sums.sum() / n_hh.sum()
         row[:, col["income_per_capita_median"]] = np.append(stats.median, stats.pooled_median)
         row[:, col["gini"]] = np.append(stats.gini, stats.pooled_gini)
         row[:, col["poverty_rate"]] = _share(pooled(per_village(hh.poor)), pooled(n_hh))
@@ -139,11 +140,11 @@ class OutcomeRecorder:
         row[:, col["remittances_received"]] = pooled(per_village(hh.remittances_received))
         row[:, col["remittance_fees_and_losses"]] = pooled(t.fees_and_losses)
         row[:, col["productive_investment"]] = pooled(per_village(hh.productive_investment))
-        members = model.active_members()
-        row[:, col["coop_members"]] = pooled(per_village(members))
-        row[:, col["coop_savings"]] = pooled(per_village(hh.coop_deposit))
-        row[:, col["coop_loans_outstanding"]] = pooled(per_village(hh.coop_loan))
-        row[:, col["coop_active"]] = pooled(model.cooperatives.active.astype(float))
+        if model.cooperatives.exists.any():  # all zero until a cooperative is founded
+            row[:, col["coop_members"]] = pooled(per_village(model.active_members()))
+            row[:, col["coop_savings"]] = pooled(per_village(hh.coop_deposit))
+            row[:, col["coop_loans_outstanding"]] = pooled(per_village(hh.coop_loan))
+            row[:, col["coop_active"]] = pooled(model.cooperatives.active.astype(float))
         firms = np.flatnonzero(hh.business_capital >= model.params.business.min_capital_idr)
         jobs = business_rules.local_jobs(
             hh.business_capital[firms], model.params.business.capital_per_job_idr
@@ -160,7 +161,7 @@ class OutcomeRecorder:
         row[:, col["program_cost"]] = pooled(t.programme_cost)
         self.remittances_sent[model.month - 1] = t.remittances_sent
         self.productive_from_remittances[model.month - 1] = t.productive_from_remittances
-        self.households_with_migrant[model.month - 1] = np.count_nonzero(hh.abroad_count)
+        self.households_with_migrant[model.month - 1] = np.unique(m.household[abroad]).size
         self.months_recorded = model.month
 
     def _grow(self, month: int) -> None:

@@ -55,10 +55,9 @@ def village_network(offsets: np.ndarray, ties_mean: float, streams: RandomStream
     keep = np.tile(size > 1, per)
     src, dst = src[keep], dst[keep]
     data = np.ones(src.size * 2)
+    # Picks never name the proposer itself, so there are no self-ties; duplicates merge into one tie.
     graph = sp.coo_matrix((data, (np.r_[src, dst], np.r_[dst, src])), shape=(n, n)).tocsr()
     graph.data[:] = 1.0
-    graph.setdiag(0)
-    graph.eliminate_zeros()
     return graph
 
 

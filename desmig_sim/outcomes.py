@@ -161,7 +161,7 @@ class OutcomeRecorder:
         row[:, col["program_cost"]] = pooled(t.programme_cost)
         self.remittances_sent[model.month - 1] = t.remittances_sent
         self.productive_from_remittances[model.month - 1] = t.productive_from_remittances
-        self.households_with_migrant[model.month - 1] = np.unique(m.household[abroad]).size
+        self.households_with_migrant[model.month - 1] = np.count_nonzero(hh.abroad_count)
         self.months_recorded = model.month
 
     def _grow(self, month: int) -> None:

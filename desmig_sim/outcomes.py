@@ -180,8 +180,9 @@ class OutcomeRecorder:
         frame = pd.DataFrame(data, columns=list(OUTCOMES))
         first = parse_year_month(self.start)
         month_col = np.repeat(np.arange(1, months + 1), len(labels))
-        frame.insert(0, "village", np.tile(labels, months))
-        frame.insert(0, "date", [format_year_month(first + mo - 1) for mo in month_col])
+        dates = np.array([format_year_month(first + mo) for mo in range(months)], dtype=object)
+        frame.insert(0, "village", np.tile(np.array(labels, dtype=object), months))
+        frame.insert(0, "date", np.repeat(dates, len(labels)))
         frame.insert(0, "month", month_col)
         counts = [
             c

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .model import DesmigratifModel
+from .output import staged_directory, write_manifest, write_table
 from .provenance import environment, utc_now
 from .scenario import Scenario
 from .streams import replication_seeds
@@ -35,6 +37,14 @@ class RunResult:
     def pooled(self) -> pd.DataFrame:
         """The rows pooled over villages, indexed by month."""
         return self.timeseries[self.timeseries["village"] == "ALL"].set_index("month")
+
+    def write(self, out: str | Path) -> Path:
+        """Write the time series (CSV, Parquet) and ``manifest.json`` into ``out``, all or nothing."""
+        out = Path(out)
+        with staged_directory(out) as stage:
+            files = write_table(self.timeseries, stage, "timeseries")
+            write_manifest(stage, self.manifest, files, lambda p: out / p.name)
+        return out
 
 
 def run(

@@ -122,3 +122,16 @@ def test_bad_arguments_are_refused(capsys):
         main(["run", str(SCENARIOS / "baseline.toml"), "--replications", "0"])
     assert exc.value.code == 2, "argparse refuses replications < 1 with code 2"
     assert "use 1 or more" in capsys.readouterr().err
+
+
+def test_python_api_writes_run_with_manifest(tmp_path):
+    import desmig_sim
+
+    scenario = desmig_sim.load_scenario(small_scenario(tmp_path))
+    result = desmig_sim.run(scenario, seed=11)
+    out = result.write(tmp_path / "api")
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "timeseries.csv", "timeseries.parquet"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 11 and manifest["scenario_hash"] == scenario.content_hash()
+    table = pd.read_parquet(out / "timeseries.parquet")
+    pd.testing.assert_frame_equal(table, result.timeseries, check_exact=True)

@@ -37,8 +37,9 @@ from .scenario import SCENARIO_DIR, Scenario, load_scenario
 from .streams import replication_seeds
 
 EXIT_BAD_INPUT = 2
-console = Console()
-errors = Console(stderr=True)
+# Tables stay readable when output goes to a file or CI log (rich would assume 80 columns).
+console = Console(width=None if sys.stdout.isatty() else 120)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 
 def _progress() -> Progress:

@@ -580,6 +580,7 @@ class DesmigratifModel(Model):
         members = np.flatnonzero(self.active_members())
         hh.coop_interest[members] = hh.coop_deposit[members] * cp.savings_rate_per_month
         hh.coop_deposit[members] += hh.coop_interest[members]
+        self._withdraw_deposits(members, cp.withdrawal_share_per_month)
         borrowers = np.flatnonzero(hh.coop_loan > 0)
         loan, original = hh.coop_loan[borrowers], hh.coop_loan_principal[borrowers]
         interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
@@ -641,6 +642,20 @@ class DesmigratifModel(Model):
             in_school[has] += u < p[has]
         hh.children_in_school = in_school
         self.school_totals = (self._per_village(in_school), self._per_village(hh.children))
+
+    def _withdraw_deposits(self, members: np.ndarray, share: float) -> None:
+        """Members withdraw a share of their deposits for spending, as far as the cash allows."""
+        hh, coops = self.households, self.cooperatives
+        nv = len(self.villages)
+        village = hh.village[members]
+        wanted = hh.coop_deposit[members] * share
+        asked = np.bincount(village, weights=wanted, minlength=nv)
+        paid = np.minimum(np.maximum(coops.cash, 0.0), asked)
+        ratio = np.divide(paid, asked, out=np.zeros(nv), where=asked > 0)
+        payout = wanted * ratio[village]
+        hh.coop_deposit[members] -= payout
+        hh.consumption[members] += payout
+        coops.cash -= paid
 
     def _wind_down_inactive(self) -> None:
         """Inactive cooperatives pay members' deposits back as far as their cash allows."""

@@ -693,6 +693,17 @@ class CooperativeParams(_Section):
         source=f"{FACTS} §5.2 [V]: Kopdit Pintu Air ~12%/yr",
         description="Interest paid on members' deposits.",
     )
+    withdrawal_share_per_month: float = param(
+        0.03,
+        unit="share of deposits/month",
+        ge=0.0,
+        le=1.0,
+        source=(
+            f"assumption, keeps deposits per member near NTT credit-union levels ({FACTS} §5.1 [V]:"
+            " Kopdit Pintu Air Rp 2.58 tn / 483,321 members = Rp 5.3 m)"
+        ),
+        description="Share of their deposits members withdraw each month for spending (as cash allows).",
+    )
     loan_rate_per_month: float = param(
         0.02,
         unit="share of principal/month (flat)",

@@ -683,19 +683,13 @@ class DesmigratifModel(Model):
         abroad is next month's subjective norm; the share that knows drives learning from ties.
         """
         hh = self.households
-        for counts, now, before in (
-            (self._abroad_ties, hh.abroad_count > 0, self._had_abroad),
-            (self._knowing_ties, hh.knows_procedure, self._knew),
-        ):
-            changed = np.flatnonzero(now != before)
-            if changed.size:
-                rows = self._ties[changed]
-                delta = np.where(now[changed], 1, -1).repeat(np.diff(rows.indptr))
-                np.add.at(counts, rows.indices, delta)
-                before[changed] = now[changed]
-                if counts is self._abroad_ties:
-                    touched = rows.indices
-                    self._norm[touched] = counts[touched] * self._inverse_degree[touched]
+        touched = migration_rules.update_tie_counts(
+            self._ties, self._abroad_ties, self._had_abroad, hh.abroad_count > 0
+        )
+        self._norm[touched] = migration_rules.subjective_norm(
+            self._abroad_ties[touched], self._inverse_degree[touched]
+        )
+        migration_rules.update_tie_counts(self._ties, self._knowing_ties, self._knew, hh.knows_procedure)
 
     def _share_knowledge(self) -> None:
         """Households learn the procedure from ties who know it, and knowledge goes out of date."""
@@ -703,9 +697,10 @@ class DesmigratifModel(Model):
         self._observe_ties()
         knows = hh.knows_procedure
         u = self.streams.uniform(Stream.KNOWLEDGE, self.month, hh.count)
-        # Learn with probability rate x (knowing ties / ties), i.e. when u x ties < rate x knowing ties.
-        u *= hh.degree
-        learners = np.flatnonzero((u < mp.knowledge_learning_prob * self._knowing_ties) & ~knows)
+        learns = migration_rules.learns_from_ties(
+            u, hh.degree, self._knowing_ties, mp.knowledge_learning_prob
+        )
+        learners = np.flatnonzero(learns & ~knows)
         knowers = np.flatnonzero(knows)
         u = self.streams.uniform(Stream.KNOWLEDGE, self.month, knowers, key="forget")
         knows[knowers[u < mp.knowledge_forgetting_prob]] = False

@@ -459,17 +459,40 @@ class TestMigration:
         net = sp.coo_matrix((np.ones(8), (rows + cols, cols + rows)), shape=(5, 5)).tocsr()
         degree = np.asarray(net.sum(axis=1)).ravel()
         has_migrant = np.array([False, True, True, False, True])
-        norm = migration.subjective_norm(net, has_migrant, degree)
+        inverse = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+        counts = migration.count_ties(net, has_migrant)
+        norm = migration.subjective_norm(counts, inverse)
         np.testing.assert_allclose(
             norm,
             [2 / 3, 1 / 2, 1 / 2, 0.0, 0.0],
             err_msg="share of ties with a member abroad; 0 without ties",
         )
-        np.testing.assert_allclose(
-            migration.learning_probability(net, has_migrant, degree, 0.1),
-            0.1 * norm,
-            err_msg="learning probability is the rate times the share of ties who know",
+        u = np.array([0.1, 0.1, 0.9, 0.0, 0.0])
+        learns = migration.learns_from_ties(u, degree, counts, 0.5)
+        np.testing.assert_array_equal(
+            learns, u < 0.5 * norm, err_msg="learning happens with probability rate x share of knowing ties"
         )
+
+    def test_incremental_tie_counts_equal_a_full_count(self) -> None:
+        rng = np.random.default_rng(4)
+        n = 200
+        edges = rng.integers(0, n, size=(600, 2))
+        edges = edges[edges[:, 0] != edges[:, 1]]
+        net = sp.coo_matrix(
+            (np.ones(2 * len(edges)), (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])),
+            shape=(n, n),
+        ).tocsr()
+        net.data[:] = 1.0
+        trait = rng.random(n) < 0.3
+        counts = migration.count_ties(net, trait)
+        before = trait.copy()
+        for _ in range(5):
+            trait = trait ^ (rng.random(n) < 0.05)
+            migration.update_tie_counts(net, counts, before, trait)
+            np.testing.assert_array_equal(
+                counts, migration.count_ties(net, trait), err_msg="incremental counts equal a full recount"
+            )
+            np.testing.assert_array_equal(before, trait, err_msg="the snapshot follows the trait")
 
     def test_perceived_risk_and_intention_index(self) -> None:
         risk = migration.perceived_risk(np.array([0, 1, 5, 20]), 0.1)

@@ -35,10 +35,36 @@ def attitude(expected_remittance: np.ndarray | float, own_income: np.ndarray) ->
     return gain / (1.0 + gain)
 
 
-def subjective_norm(network: sp.csr_matrix, has_migrant: np.ndarray, degree: np.ndarray) -> np.ndarray:
+def count_ties(network: sp.csr_matrix, trait: np.ndarray) -> np.ndarray:
+    """Number of each household's ties that have a trait (a member abroad, knowledge...)."""
+    return network.astype(np.int64) @ trait.astype(np.int64)
+
+
+def update_tie_counts(
+    network: sp.csr_matrix, counts: np.ndarray, before: np.ndarray, now: np.ndarray
+) -> np.ndarray:
+    """Bring tie counts up to date after some households' trait changed (in place).
+
+    Ties are symmetric, so only the neighbours of households whose trait flipped change their
+    count, by +1 or -1: the result equals :func:`count_ties` on ``now`` at a fraction of the cost
+    when few households change. ``before`` is updated to ``now``.
+
+    Returns:
+        The households whose count changed (with repeats).
+    """
+    changed = np.flatnonzero(now != before)
+    if changed.size == 0:
+        return changed
+    rows = network[changed]
+    delta = np.where(now[changed], 1, -1).repeat(np.diff(rows.indptr))
+    np.add.at(counts, rows.indices, delta)
+    before[changed] = now[changed]
+    return rows.indices
+
+
+def subjective_norm(ties_with_migrant: np.ndarray, inverse_degree: np.ndarray) -> np.ndarray:
     """Share of each household's ties that have a member abroad (0 without ties)."""
-    linked = network @ has_migrant.astype(np.float64)
-    return np.divide(linked, degree, out=np.zeros_like(linked), where=degree > 0)
+    return ties_with_migrant * inverse_degree
 
 
 def perceived_risk(events_12m: np.ndarray, risk_per_event: float) -> np.ndarray:
@@ -90,8 +116,9 @@ def application_probability(
     return np.where(knows, np.minimum(p, 1.0), 0.0)
 
 
-def learning_probability(
-    network: sp.csr_matrix, knows: np.ndarray, degree: np.ndarray, rate: float
-) -> np.ndarray:
-    """Monthly chance of learning the procedure from ties who know it."""
-    return rate * subjective_norm(network, knows, degree)
+def learns_from_ties(u: np.ndarray, degree: np.ndarray, knowing_ties: np.ndarray, rate: float) -> np.ndarray:
+    """Whether a household learns the procedure from ties, with probability ``rate x knowing / ties``.
+
+    Compared as ``u x ties < rate x knowing ties`` so that no share needs computing.
+    """
+    return u * degree < rate * knowing_ties

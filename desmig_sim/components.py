@@ -358,9 +358,8 @@ class InformationCentre(Component):
         cost = super().act(model, month)
         hh = model.households
         q = monthly_probability(self.settings.learn_share_first_year) * self.intensity(month)
-        listeners = np.flatnonzero(self.reach(model, month) & ~hh.knows_procedure)
-        u = model.streams.uniform(Stream.PROGRAMME, month, listeners, key=f"{self.key}/learn")
-        hh.knows_procedure[listeners[u < q]] = True
+        u = model.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/learn")
+        hh.knows_procedure[self.reach(model, month) & ~hh.knows_procedure & (u < q)] = True
         return cost
 
 

@@ -36,6 +36,7 @@ import pandas as pd
 from mesa import Model
 
 from . import agents as agent_types
+from . import cooperation
 from .calendar import format_year_month, parse_year_month
 from .components import ProgrammeEffects, build_components
 from .events import Conditions, conditions_at
@@ -44,7 +45,6 @@ from .parameters import monthly_probability
 from .rules import abroad as abroad_rules
 from .rules import budget as budget_rules
 from .rules import business as business_rules
-from .rules import cooperative as coop_rules
 from .rules import migration as migration_rules
 from .rules import remittance as remittance_rules
 from .rules.inequality import VillageGroups, VillageStats
@@ -257,7 +257,7 @@ class DesmigratifModel(Model):
             compulsory = cp.monthly_deposit_share * hh.local_income[members]
             deposit = hh.savings[members] - savings_before + compulsory
             hh.savings[members] = savings_before
-            self._pay_from_budget(members, compulsory)
+            self.pay_from_budget(members, compulsory)
             hh.coop_deposit[members] += deposit
             self.cooperatives.cash += np.bincount(
                 hh.village[members], weights=deposit, minlength=len(self.villages)
@@ -271,11 +271,11 @@ class DesmigratifModel(Model):
         hh = self.households
         hh.coop_interest = np.zeros(hh.count)
         if coops.exists.any():
-            self._operate_cooperatives()
+            cooperation.operate(self)
             nv = len(self.villages)
             u = self.streams.uniform(Stream.COOPERATIVE, self.month, nv, key="inactivity")
             coops.active &= u >= monthly_probability(self.params.cooperative.inactivity_prob_per_year)
-            self._wind_down_inactive()
+            cooperation.wind_down_inactive(self)
 
     def run_businesses(self) -> None:
         """Phase 5: business income, failures and wear; then household income and poverty."""
@@ -457,7 +457,7 @@ class DesmigratifModel(Model):
         cost = np.zeros(len(self.villages))
         for component in self.components:
             cost += component.book(component.act(self, self.month))
-        self._membership_version += 1
+        self.membership_changed()
         self.tally.programme_cost = cost
         if self._agents_enabled:
             for v in np.flatnonzero(self.cooperatives.exists):
@@ -548,6 +548,10 @@ class DesmigratifModel(Model):
         rank = np.where(status == MigrantStatus.NEVER_LEFT, 1, rank)
         return households * self._k + np.argmin(rank, axis=1)
 
+    def membership_changed(self) -> None:
+        """Note that cooperative membership changed (clears the cached member mask)."""
+        self._membership_version += 1
+
     def active_members(self) -> np.ndarray:
         """Households that are members of an active cooperative (recomputed when membership changes)."""
         hh, coops = self.households, self.cooperatives
@@ -574,46 +578,7 @@ class DesmigratifModel(Model):
         hh.poor = hh.income_per_capita < self.poverty_line()
         self.village_stats = self._groups.stats(hh.income_per_capita)
 
-    def _operate_cooperatives(self) -> None:
-        """Interest, repayments, defaults and new loans of the active cooperatives' members."""
-        hh, cp, coops = self.households, self.params.cooperative, self.cooperatives
-        members = np.flatnonzero(self.active_members())
-        hh.coop_interest[members] = hh.coop_deposit[members] * cp.savings_rate_per_month
-        hh.coop_deposit[members] += hh.coop_interest[members]
-        self._withdraw_deposits(members, cp.withdrawal_share_per_month)
-        borrowers = np.flatnonzero(hh.coop_loan > 0)
-        loan, original = hh.coop_loan[borrowers], hh.coop_loan_principal[borrowers]
-        interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
-        principal = coop_rules.instalment(loan, original, cp.loan_term_months)
-        u_default = self.streams.uniform(Stream.COOPERATIVE, self.month, borrowers, key="default")
-        defaults = u_default < monthly_probability(cp.default_prob_per_year)
-        repaid = np.where(defaults, 0.0, interest + principal)
-        hh.coop_loan[borrowers] = np.where(defaults, 0.0, loan - principal)
-        self._pay_from_budget(borrowers, repaid)
-        nv = len(self.villages)
-        coops.cash += np.bincount(hh.village[borrowers], weights=repaid, minlength=nv)
-        coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)
-        # Members who default are expelled; a loan repaid or defaulted this month is not renewed at once.
-        hh.coop_member[borrowers[defaults]] = False
-        self._membership_version += 1
-        free = members[
-            (hh.coop_loan[members] <= 0) & (hh.coop_deposit[members] > 0) & hh.coop_member[members]
-        ]
-        free = np.setdiff1d(free, borrowers, assume_unique=True)
-        asks = free[
-            self.streams.uniform(Stream.COOPERATIVE, self.month, free, key="demand") < cp.loan_demand_prob
-        ]
-        request = np.zeros(hh.count)
-        request[asks] = coop_rules.loan_size(hh.coop_deposit[asks], cp.max_loan_to_savings)
-        granted = coop_rules.ration_by_liquidity(request, hh.village, np.maximum(coops.cash, 0.0))
-        got = np.flatnonzero(granted > 0)
-        hh.coop_loan[got] = granted[got]
-        hh.coop_loan_principal[got] = granted[got]
-        coops.cash -= np.bincount(hh.village[got], weights=granted[got], minlength=nv)
-        hh.business_capital[got] += granted[got]
-        hh.productive_investment[got] += granted[got]
-
-    def _pay_from_budget(self, households: np.ndarray, amount: np.ndarray) -> None:
+    def pay_from_budget(self, households: np.ndarray, amount: np.ndarray) -> None:
         """Pay a committed amount (loan instalment, compulsory deposit) out of this month's budget.
 
         It comes out of consumption first, then savings; what is still missing becomes debt.
@@ -642,37 +607,6 @@ class DesmigratifModel(Model):
             in_school[has] += u < p[has]
         hh.children_in_school = in_school
         self.school_totals = (self._per_village(in_school), self._per_village(hh.children))
-
-    def _withdraw_deposits(self, members: np.ndarray, share: float) -> None:
-        """Members withdraw a share of their deposits for spending, as far as the cash allows."""
-        hh, coops = self.households, self.cooperatives
-        nv = len(self.villages)
-        village = hh.village[members]
-        wanted = hh.coop_deposit[members] * share
-        asked = np.bincount(village, weights=wanted, minlength=nv)
-        paid = np.minimum(np.maximum(coops.cash, 0.0), asked)
-        ratio = np.divide(paid, asked, out=np.zeros(nv), where=asked > 0)
-        payout = wanted * ratio[village]
-        hh.coop_deposit[members] -= payout
-        hh.consumption[members] += payout
-        coops.cash -= paid
-
-    def _wind_down_inactive(self) -> None:
-        """Inactive cooperatives pay members' deposits back as far as their cash allows."""
-        hh, coops = self.households, self.cooperatives
-        folded = coops.exists & ~coops.active
-        if not folded.any():
-            return
-        nv = len(self.villages)
-        in_folded = np.flatnonzero(hh.coop_member & folded[hh.village])
-        village = hh.village[in_folded]
-        owed = np.bincount(village, weights=hh.coop_deposit[in_folded], minlength=nv)
-        paid = np.minimum(np.maximum(coops.cash, 0.0), owed)
-        share = np.divide(paid, owed, out=np.zeros(nv), where=owed > 0)
-        payout = hh.coop_deposit[in_folded] * share[village]
-        hh.coop_deposit[in_folded] -= payout
-        hh.savings[in_folded] += payout
-        coops.cash -= paid
 
     def _observe_ties(self) -> None:
         """Count each household's ties with a member abroad and ties that know the procedure.

@@ -1,0 +1,89 @@
+"""Cooperative operations of phase 4: interest, withdrawals, repayments, defaults, loans, winding down.
+
+The rules themselves (instalments, flat interest, rationing) are pure functions in
+:mod:`desmig_sim.rules.cooperative`; this module applies them to the model's arrays.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .parameters import monthly_probability
+from .rules import cooperative as coop_rules
+from .streams import Stream
+
+if TYPE_CHECKING:
+    from .model import DesmigratifModel
+
+
+def operate(model: DesmigratifModel) -> None:
+    """Interest, repayments, defaults and new loans of the active cooperatives' members."""
+    hh, cp, coops = model.households, model.params.cooperative, model.cooperatives
+    members = np.flatnonzero(model.active_members())
+    hh.coop_interest[members] = hh.coop_deposit[members] * cp.savings_rate_per_month
+    hh.coop_deposit[members] += hh.coop_interest[members]
+    withdraw_deposits(model, members, cp.withdrawal_share_per_month)
+    borrowers = np.flatnonzero(hh.coop_loan > 0)
+    loan, original = hh.coop_loan[borrowers], hh.coop_loan_principal[borrowers]
+    interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
+    principal = coop_rules.instalment(loan, original, cp.loan_term_months)
+    u_default = model.streams.uniform(Stream.COOPERATIVE, model.month, borrowers, key="default")
+    defaults = u_default < monthly_probability(cp.default_prob_per_year)
+    repaid = np.where(defaults, 0.0, interest + principal)
+    hh.coop_loan[borrowers] = np.where(defaults, 0.0, loan - principal)
+    model.pay_from_budget(borrowers, repaid)
+    nv = len(model.villages)
+    coops.cash += np.bincount(hh.village[borrowers], weights=repaid, minlength=nv)
+    coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)
+    # Members who default are expelled; a loan repaid or defaulted this month is not renewed at once.
+    hh.coop_member[borrowers[defaults]] = False
+    model.membership_changed()
+    free = members[(hh.coop_loan[members] <= 0) & (hh.coop_deposit[members] > 0) & hh.coop_member[members]]
+    free = np.setdiff1d(free, borrowers, assume_unique=True)
+    asks = free[
+        model.streams.uniform(Stream.COOPERATIVE, model.month, free, key="demand") < cp.loan_demand_prob
+    ]
+    request = np.zeros(hh.count)
+    request[asks] = coop_rules.loan_size(hh.coop_deposit[asks], cp.max_loan_to_savings)
+    granted = coop_rules.ration_by_liquidity(request, hh.village, np.maximum(coops.cash, 0.0))
+    got = np.flatnonzero(granted > 0)
+    hh.coop_loan[got] = granted[got]
+    hh.coop_loan_principal[got] = granted[got]
+    coops.cash -= np.bincount(hh.village[got], weights=granted[got], minlength=nv)
+    hh.business_capital[got] += granted[got]
+    hh.productive_investment[got] += granted[got]
+
+
+def withdraw_deposits(model: DesmigratifModel, members: np.ndarray, share: float) -> None:
+    """Members withdraw a share of their deposits for spending, as far as the cash allows."""
+    hh, coops = model.households, model.cooperatives
+    nv = len(model.villages)
+    village = hh.village[members]
+    wanted = hh.coop_deposit[members] * share
+    asked = np.bincount(village, weights=wanted, minlength=nv)
+    paid = np.minimum(np.maximum(coops.cash, 0.0), asked)
+    ratio = np.divide(paid, asked, out=np.zeros(nv), where=asked > 0)
+    payout = wanted * ratio[village]
+    hh.coop_deposit[members] -= payout
+    hh.consumption[members] += payout
+    coops.cash -= paid
+
+
+def wind_down_inactive(model: DesmigratifModel) -> None:
+    """Inactive cooperatives pay members' deposits back as far as their cash allows."""
+    hh, coops = model.households, model.cooperatives
+    folded = coops.exists & ~coops.active
+    if not folded.any():
+        return
+    nv = len(model.villages)
+    in_folded = np.flatnonzero(hh.coop_member & folded[hh.village])
+    village = hh.village[in_folded]
+    owed = np.bincount(village, weights=hh.coop_deposit[in_folded], minlength=nv)
+    paid = np.minimum(np.maximum(coops.cash, 0.0), owed)
+    share = np.divide(paid, owed, out=np.zeros(nv), where=owed > 0)
+    payout = hh.coop_deposit[in_folded] * share[village]
+    hh.coop_deposit[in_folded] -= payout
+    hh.savings[in_folded] += payout
+    coops.cash -= paid

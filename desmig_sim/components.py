@@ -93,7 +93,10 @@ class ComponentSettings(BaseModel):
     @model_validator(mode="after")
     def _end_not_before_start(self) -> ComponentSettings:
         if parse_year_month(self.end) < parse_year_month(self.start):
-            raise ValueError(f"end {self.end!r} is before start {self.start!r}")
+            raise ValueError(
+                f"end {self.end!r} is before start {self.start!r};"
+                " allowed: an end month on or after the start"
+            )
         return self
 
 

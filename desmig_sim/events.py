@@ -43,7 +43,10 @@ class _Window(_Event):
     @model_validator(mode="after")
     def _end_after_start(self) -> _Window:
         if self.end is not None and parse_year_month(self.end) < parse_year_month(self.start):
-            raise ValueError(f"end {self.end!r} is before start {self.start!r}")
+            raise ValueError(
+                f"end {self.end!r} is before start {self.start!r};"
+                " allowed: an end month on or after the start"
+            )
         return self
 
 

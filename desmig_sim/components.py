@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .calendar import YEAR_MONTH_PATTERN, month_number, parse_year_month
-from .parameters import monthly_probability
+from .parameters import monthly_probability, param
 from .streams import Stream
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 YearMonth = Annotated[str, Field(pattern=YEAR_MONTH_PATTERN)]
 Eligibility = Literal["all", "migrant_households", "poor_households"]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Rupiah = Annotated[float, Field(ge=0.0)]
 
 
 def first_in_each_village(
@@ -69,25 +67,62 @@ class ComponentSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    enabled: bool = Field(False, description="Whether the component runs at all.")
-    start: YearMonth = Field(
-        "2017-09", description="First month (the NTT launch was September 2017, facts.md §1.1)."
+    enabled: bool = param(
+        False, unit="-", source="scenario choice", description="Whether the component runs."
     )
-    end: YearMonth = Field(
-        "2020-08", description="Last month: 36 months of facilitation (facts.md §1.3 [V])."
+    start: YearMonth = param(
+        "2017-09",
+        unit="month (YYYY-MM)",
+        source="facts.md §1.1 [V]: national launch 11 Sep 2017",
+        description="First month of the component.",
     )
-    ramp_up_months: int = Field(
-        6, ge=0, le=60, description="Months over which intensity rises linearly to full."
+    end: YearMonth = param(
+        "2020-08",
+        unit="month (YYYY-MM)",
+        source="facts.md §1.3 [V]: each village is facilitated for 3 years",
+        description="Last month of the component (36 months of facilitation).",
     )
-    villages: Literal["all"] | list[str] = Field(
-        "all", description="Villages where it runs: 'all' or a list of village names."
+    ramp_up_months: int = param(
+        6,
+        unit="months",
+        ge=0,
+        le=60,
+        source="assumption",
+        description="Months over which the intensity rises linearly to full.",
     )
-    coverage: Share = Field(0.8, description="Share of eligible households reached.")
-    eligibility: Eligibility = Field("all", description="Which households are eligible.")
-    one_off_cost_idr: Rupiah = Field(0.0, description="Cost per village at the start, IDR.")
-    monthly_cost_idr: Rupiah = Field(0.0, description="Running cost per village and month, IDR.")
-    budget_idr: Rupiah | None = Field(
-        None, description="Spending cap per village, IDR; the component stops when it is used up."
+    villages: Literal["all"] | list[str] = param(
+        "all",
+        unit="-",
+        source="scenario choice; facts.md §1.5 (the 20 villages)",
+        description="Villages where it runs: 'all' or a list of village names.",
+    )
+    coverage: float = param(
+        0.8,
+        unit="share of eligible households",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Share reached.",
+    )
+    eligibility: Eligibility = param(
+        "all", unit="-", source="scenario choice", description="Which households are eligible."
+    )
+    one_off_cost_idr: float = param(
+        0.0,
+        unit="IDR per village",
+        ge=0.0,
+        source="assumption",
+        description="Cost in the first month it runs.",
+    )
+    monthly_cost_idr: float = param(
+        0.0, unit="IDR per village and month", ge=0.0, source="assumption", description="Running cost."
+    )
+    budget_idr: float | None = param(
+        None,
+        unit="IDR per village",
+        ge=0.0,
+        source="facts.md §1.3 [UNVERIFIED]: no central budget per village found (~Rp 220-280 m [D])",
+        description="Spending cap per village; the component stops before overspending (none: no cap).",
     )
 
     @model_validator(mode="after")
@@ -103,81 +138,200 @@ class ComponentSettings(BaseModel):
 class InformationCentreSettings(ComponentSettings):
     """Migration-service and information centre (socialisation and advocacy)."""
 
-    coverage: Share = Field(0.95, description="Share of households reached by socialisation.")
-    one_off_cost_idr: Rupiah = Field(
-        10_000_000.0, description="Service equipment per village, IDR (assumption; facts.md §1.3)."
+    coverage: float = param(
+        0.95,
+        unit="share of households",
+        ge=0.0,
+        le=1.0,
+        source="assumption (socialisation reaches most of a village)",
+        description="Share of households reached by socialisation.",
     )
-    monthly_cost_idr: Rupiah = Field(
-        3_800_000.0, description="Two officers at Rp 1.9 m/month each, IDR (facts.md §1.3 [V])."
+    one_off_cost_idr: float = param(
+        10_000_000.0,
+        unit="IDR per village",
+        ge=0.0,
+        source="assumption; facts.md §1.3 [V]: migration-service equipment handed over at launch",
+        description="Service equipment.",
     )
-    learn_share_first_year: Share = Field(
+    monthly_cost_idr: float = param(
+        3_800_000.0,
+        unit="IDR per village and month",
+        ge=0.0,
+        source="facts.md §1.3 [V]: 2 officers x Rp 1.9 m/month",
+        description="Two Desmigratif officers.",
+    )
+    learn_share_first_year: float = param(
         0.35,
+        unit="share/year",
+        ge=0.0,
+        le=1.0,
+        source="facts.md §8: +0.3 knowledge in year 1 (assumption)",
         description=(
-            "Share of reached households without knowledge who learn the procedure within a"
-            " year at full intensity; with the default coverage about +0.3 knowledge in year 1"
-            " (facts.md §8, assumption)."
+            "Share of reached households without knowledge who learn the procedure within a year at"
+            " full intensity (with the default coverage about +0.3 knowledge in year 1)."
         ),
     )
-    broker_reduction: Share = Field(
-        0.3, description="Cut in brokers' monthly reach while running (facts.md §8: -30%)."
+    broker_reduction: float = param(
+        0.3,
+        unit="share",
+        ge=0.0,
+        le=1.0,
+        source="facts.md §8: calo success -30% (assumption); Kemnaker '~30%' claim [V] §1.6",
+        description="Cut in brokers' monthly reach while the centre runs.",
     )
-    procedural_cost_reduction: Share = Field(
-        0.3, description="Cut in the procedural route's cost (village one-stop service; assumption)."
+    procedural_cost_reduction: float = param(
+        0.3,
+        unit="share",
+        ge=0.0,
+        le=1.0,
+        source="assumption (village one-stop service)",
+        description="Cut in the procedural route's cost while the centre runs.",
     )
-    wait_reduction: Share = Field(0.3, description="Cut in the procedural waiting time (assumption).")
+    wait_reduction: float = param(
+        0.3,
+        unit="share",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Cut in the procedural waiting time while the centre runs.",
+    )
 
 
 class ProductiveEnterpriseSettings(ComponentSettings):
     """Productive enterprise: mentoring and grants to business groups."""
 
-    eligibility: Eligibility = Field(
-        "migrant_households", description="Families of migrants (facts.md §1.2 [V])."
+    eligibility: Eligibility = param(
+        "migrant_households",
+        unit="-",
+        source="facts.md §1.2 [V]: mainly for families left behind",
+        description="Which households are eligible.",
     )
-    coverage: Share = Field(0.5, description="Share of eligible households mentored (assumption).")
-    one_off_cost_idr: Rupiah = Field(5_000_000.0, description="Training at the start, IDR (assumption).")
-    monthly_cost_idr: Rupiah = Field(2_000_000.0, description="Mentoring per month, IDR (assumption).")
-    grant_package_idr: Rupiah = Field(
-        70_000_000.0, description="One grant package, IDR (facts.md §1.3 [V], Sumbawa Barat 2019)."
+    coverage: float = param(
+        0.5,
+        unit="share of eligible households",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Share of eligible households mentored.",
     )
-    group_size: int = Field(20, ge=10, le=20, description="Members per business group (10-20).")
-    grant_months_after_start: list[Annotated[int, Field(ge=0, le=120)]] = Field(
+    one_off_cost_idr: float = param(
+        5_000_000.0, unit="IDR per village", ge=0.0, source="assumption", description="Training at the start."
+    )
+    monthly_cost_idr: float = param(
+        2_000_000.0, unit="IDR per village and month", ge=0.0, source="assumption", description="Mentoring."
+    )
+    grant_package_idr: float = param(
+        70_000_000.0,
+        unit="IDR per package",
+        ge=0.0,
+        source="facts.md §1.3 [V]: Sumbawa Barat 2019, 2 packages of Rp 70 m per village",
+        description="One grant package, shared equally by one business group.",
+    )
+    group_size: int = param(
+        20,
+        unit="households",
+        ge=10,
+        le=20,
+        source="facts.md §1.3, §5.1 [V]: groups of 10-20 members",
+        description="Members per business group.",
+    )
+    grant_months_after_start: list[Annotated[int, Field(ge=0, le=120)]] = param(
         [3, 15],
-        description=(
-            "One package goes to one business group at each listed month after the start: two"
-            " packages per village by default (facts.md §1.3 [V]; timing is an assumption)."
-        ),
+        unit="months after the start",
+        source="facts.md §1.3 [V] (two packages); timing is an assumption",
+        description="One package goes to one business group at each listed month after the start.",
     )
-    productive_share_boost: Share = Field(
-        0.10, description="Remittance share mentored households move to investment (assumption)."
+    productive_share_boost: float = param(
+        0.10,
+        unit="share of remittances",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Remittance share mentored households move from consumption to investment.",
     )
-    mentored_failure_prob_per_year: Share = Field(
-        0.10, description="Business failure with mentoring, per year (facts.md §8)."
+    mentored_failure_prob_per_year: float = param(
+        0.10,
+        unit="probability/year",
+        ge=0.0,
+        le=1.0,
+        source="facts.md §8: 10%/yr with mentoring (assumption)",
+        description="Business failure with mentoring.",
     )
-    return_boost_per_month: Annotated[float, Field(ge=0.0, le=0.2)] = Field(
-        0.005, description="Extra monthly return on capital with mentoring (assumption)."
+    return_boost_per_month: float = param(
+        0.005,
+        unit="share of capital/month",
+        ge=0.0,
+        le=0.2,
+        source="assumption",
+        description="Extra monthly return on capital with mentoring.",
     )
 
 
 class CooperativeFormationSettings(ComponentSettings):
     """Cooperative formation: a savings-and-loan cooperative with marketing for members."""
 
-    coverage: Share = Field(0.5, description="Largest share of households that may join (assumption).")
-    one_off_cost_idr: Rupiah = Field(5_000_000.0, description="Founding and legal set-up, IDR (assumption).")
-    monthly_cost_idr: Rupiah = Field(1_000_000.0, description="Facilitation per month, IDR (assumption).")
-    join_prob_per_month: Share = Field(
-        0.01, description="Monthly chance an eligible non-member joins while it runs (assumption)."
+    coverage: float = param(
+        0.5,
+        unit="share of households",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Largest share of households that may join.",
+    )
+    one_off_cost_idr: float = param(
+        5_000_000.0,
+        unit="IDR per village",
+        ge=0.0,
+        source="assumption",
+        description="Founding and legal set-up.",
+    )
+    monthly_cost_idr: float = param(
+        1_000_000.0,
+        unit="IDR per village and month",
+        ge=0.0,
+        source="assumption",
+        description="Facilitation.",
+    )
+    join_prob_per_month: float = param(
+        0.01,
+        unit="probability/month",
+        ge=0.0,
+        le=1.0,
+        source="assumption (growth from 40 members with programme outreach, facts.md §8)",
+        description="Monthly chance a reached non-member joins while the component runs.",
     )
 
 
 class CommunityParentingSettings(ComponentSettings):
     """Community parenting (parenting bersama) for migrants' children."""
 
-    eligibility: Eligibility = Field("migrant_households", description="Families of migrants.")
-    coverage: Share = Field(0.6, description="Share of eligible households reached (assumption).")
-    one_off_cost_idr: Rupiah = Field(2_000_000.0, description="Reading corner set-up, IDR (assumption).")
-    monthly_cost_idr: Rupiah = Field(1_500_000.0, description="Activities per month, IDR (assumption).")
-    attendance_boost: Share = Field(
-        0.05, description="Rise in school attendance of reached children (facts.md §8: +5 pp)."
+    eligibility: Eligibility = param(
+        "migrant_households",
+        unit="-",
+        source="facts.md §1.2 [V]: for migrants' children",
+        description="Which households are eligible.",
+    )
+    coverage: float = param(
+        0.6,
+        unit="share of eligible households",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Share of eligible households reached.",
+    )
+    one_off_cost_idr: float = param(
+        2_000_000.0, unit="IDR per village", ge=0.0, source="assumption", description="Reading-corner set-up."
+    )
+    monthly_cost_idr: float = param(
+        1_500_000.0, unit="IDR per village and month", ge=0.0, source="assumption", description="Activities."
+    )
+    attendance_boost: float = param(
+        0.05,
+        unit="probability",
+        ge=0.0,
+        le=1.0,
+        source="facts.md §8: +5 pp (assumption)",
+        description="Rise in the school attendance chance of reached households' children.",
     )
 
 

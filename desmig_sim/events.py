@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .calendar import YEAR_MONTH_PATTERN, parse_year_month
+from .parameters import param
 
 YearMonth = Annotated[str, Field(pattern=YEAR_MONTH_PATTERN, description="A month, 'YYYY-MM'.")]
 
@@ -25,7 +26,9 @@ class MinimumWageStep(_Event):
 
     kind: Literal["destination_min_wage"]
     date: YearMonth
-    value_myr: float = Field(gt=0, description="New minimum wage, MYR/month.")
+    value_myr: float = param(
+        ..., unit="MYR/month", ge=1.0, source="facts.md §4.3 [V]", description="New minimum wage."
+    )
 
 
 class ExchangeRateChange(_Event):
@@ -33,7 +36,9 @@ class ExchangeRateChange(_Event):
 
     kind: Literal["exchange_rate"]
     date: YearMonth
-    idr_per_myr: float = Field(gt=0, description="New exchange rate, IDR per MYR.")
+    idr_per_myr: float = param(
+        ..., unit="IDR/MYR", ge=1.0, source="facts.md §8 [M]", description="New exchange rate."
+    )
 
 
 class _Window(_Event):
@@ -58,8 +63,13 @@ class Moratorium(_Window):
     """
 
     kind: Literal["moratorium"]
-    procedural_application_factor: float = Field(
-        0.5, ge=0, le=1, description="Multiplier on procedural applications (assumption)."
+    procedural_application_factor: float = param(
+        0.5,
+        unit="multiplier",
+        ge=0.0,
+        le=1.0,
+        source="assumption (facts.md §2.1 [V]: moratorium since 2018, strength unknown)",
+        description="Multiplier on the chance of a procedural application.",
     )
 
 
@@ -67,14 +77,24 @@ class BorderClosure(_Window):
     """A closure of the destination's border (COVID-19, 2020-21; facts.md §7)."""
 
     kind: Literal["border_closure"]
-    departure_factor: float = Field(
-        0.1, ge=0, le=1, description="Multiplier on departures by either route (assumption)."
+    departure_factor: float = param(
+        0.1, unit="multiplier", ge=0.0, le=1.0, source="assumption", description="Multiplier on departures."
     )
-    return_multiplier: float = Field(
-        3.0, ge=0, le=50, description="Multiplier on the return hazard of migrants (assumption)."
+    return_multiplier: float = param(
+        3.0,
+        unit="multiplier",
+        ge=0.0,
+        le=50.0,
+        source="assumption (facts.md §2.1 [V]: ~5,000 returnees expected in mid-2020)",
+        description="Multiplier on the return hazard of migrants abroad.",
     )
-    wage_factor: float = Field(
-        0.7, ge=0, le=1, description="Multiplier on wages abroad: lost work (assumption)."
+    wage_factor: float = param(
+        0.7,
+        unit="multiplier",
+        ge=0.0,
+        le=1.0,
+        source="assumption",
+        description="Multiplier on wages: lost work.",
     )
 
 

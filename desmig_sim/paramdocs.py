@@ -73,10 +73,13 @@ def _ledger_table(section: type[BaseModel], prefix: str) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for name, field in section.model_fields.items():
+        if name == "kind":
+            continue
         extra = field.json_schema_extra or {}
+        default = "required" if field.is_required() else _value(field.default)
         lines.append(
-            f"| `{prefix}.{name}` | {_cell(field.description or '')} | {_cell(str(extra.get('unit', '')))} "
-            f"| {_value(field.default)} | {_allowed(field)} | {_cell(str(extra.get('source', '')))} |"
+            f"| `{prefix}{name}` | {_cell(field.description or '')} | {_cell(str(extra.get('unit', '')))} "
+            f"| {default} | {_allowed(field)} | {_cell(str(extra.get('source', '')))} |"
         )
     return lines
 
@@ -121,7 +124,7 @@ def parameters_markdown() -> str:
     for name, field in Parameters.model_fields.items():
         section = field.annotation
         out += [f"## `parameters.{name}` — {section.__doc__.strip().splitlines()[0]}", ""]
-        out += [*_ledger_table(section, f"parameters.{name}"), ""]
+        out += [*_ledger_table(section, f"parameters.{name}."), ""]
     out += [
         "## Programme components",
         "",
@@ -131,12 +134,12 @@ def parameters_markdown() -> str:
     for key, cls in COMPONENTS.items():
         settings = ComponentsSettings.model_fields[key].annotation
         out += [f"### `components.{key}` — {cls.label}", "", (cls.__doc__ or "").strip(), ""]
-        out += [*_settings_table(settings, f"components.{key}."), ""]
+        out += [*_ledger_table(settings, f"components.{key}."), ""]
     out += ["## Dated events", "", "Listed as `[[events]]` with a `kind`.", ""]
     for event in (MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure):
         kind = event.model_fields["kind"].annotation.__args__[0]
         out += [f'### `kind = "{kind}"`', "", (event.__doc__ or "").strip(), ""]
-        out += [*_settings_table(event, ""), ""]
+        out += [*_ledger_table(event, ""), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

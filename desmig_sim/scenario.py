@@ -248,6 +248,8 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{shown} is out of range: {message.lower()}"
     if kind == "missing":
         return "is required but missing"
+    if kind == "string_pattern_mismatch":
+        return f"{shown} is not allowed: use a month as 'YYYY-MM', e.g. '2017-09'"
     if kind == "union_tag_invalid" or kind == "union_tag_not_found":
         return f"{message}" + (f" (got {shown})" if kind == "union_tag_invalid" else "")
     if kind == "literal_error":

@@ -48,3 +48,19 @@ def test_odd_describes_every_phase_of_the_step():
         "programme",
     ):
         assert phase in odd, f"docs/odd.md should describe the '{phase}' phase"
+
+
+def test_every_component_and_event_setting_has_unit_and_source():
+    from desmig_sim.components import ComponentsSettings
+    from desmig_sim.events import BorderClosure, ExchangeRateChange, MinimumWageStep, Moratorium
+
+    models = [field.annotation for field in ComponentsSettings.model_fields.values()]
+    models += [MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure]
+    for model in models:
+        for name, field in model.model_fields.items():
+            if name == "kind":
+                continue
+            extra = field.json_schema_extra or {}
+            assert extra.get("unit") and extra.get("source"), (
+                f"{model.__name__}.{name} needs a unit and a source"
+            )

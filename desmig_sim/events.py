@@ -25,7 +25,9 @@ class MinimumWageStep(_Event):
     """The destination's statutory minimum wage changes (Malaysia: facts.md §4.3 [V])."""
 
     kind: Literal["destination_min_wage"]
-    date: YearMonth
+    date: YearMonth = param(
+        ..., unit="month (YYYY-MM)", source="scenario input", description="Month it takes effect."
+    )
     value_myr: float = param(
         ..., unit="MYR/month", ge=1.0, source="facts.md §4.3 [V]", description="New minimum wage."
     )
@@ -35,15 +37,24 @@ class ExchangeRateChange(_Event):
     """The rupiah/ringgit exchange rate changes (facts.md §8 [M])."""
 
     kind: Literal["exchange_rate"]
-    date: YearMonth
+    date: YearMonth = param(
+        ..., unit="month (YYYY-MM)", source="scenario input", description="Month it takes effect."
+    )
     idr_per_myr: float = param(
         ..., unit="IDR/MYR", ge=1.0, source="facts.md §8 [M]", description="New exchange rate."
     )
 
 
 class _Window(_Event):
-    start: YearMonth
-    end: YearMonth | None = Field(None, description="Last month in force; none = open-ended.")
+    start: YearMonth = param(
+        ..., unit="month (YYYY-MM)", source="scenario input", description="First month in force."
+    )
+    end: YearMonth | None = param(
+        None,
+        unit="month (YYYY-MM)",
+        source="scenario input",
+        description="Last month in force (none: open-ended).",
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> _Window:

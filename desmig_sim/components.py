@@ -349,36 +349,51 @@ class ComponentsSettings(BaseModel):
 class ProgrammeEffects:
     """What the running components change in this month's step (neutral when nothing runs).
 
-    Village-level factors have one entry per village; household-level ones one per household.
+    Village-level factors have one entry per village. Household-level effects are kept as the
+    components' (reached households, size) pairs and evaluated only for the households a phase
+    asks about: boosts add up, and the failure probability is the lowest that applies.
     """
 
-    def __init__(self, villages: int, households: int, base_failure: float) -> None:
+    def __init__(self, villages: int, base_failure: float) -> None:
         self.broker_contact_factor = np.ones(villages)
         self.procedural_cost_factor = np.ones(villages)
         self.wait_factor = np.ones(villages)
-        self.productive_boost = np.zeros(households)
-        self.return_boost = np.zeros(households)
-        self.failure_prob = np.full(households, base_failure)
-        self.attendance_boost = np.zeros(households)
-        self._base_failure = base_failure
-        self._touched: list[np.ndarray] = []
+        self.base_failure = base_failure
+        self._boosts: dict[str, list[tuple[np.ndarray, float]]] = {}
+        self._failure: list[tuple[np.ndarray, float]] = []
 
     def reset(self) -> None:
-        """Back to no programme (household entries are reset where components touched them)."""
+        """Back to no programme."""
         self.broker_contact_factor.fill(1.0)
         self.procedural_cost_factor.fill(1.0)
         self.wait_factor.fill(1.0)
-        for touched in self._touched:
-            self.productive_boost[touched] = 0.0
-            self.return_boost[touched] = 0.0
-            self.failure_prob[touched] = self._base_failure
-            self.attendance_boost[touched] = 0.0
-        self._touched = []
+        self._boosts = {}
+        self._failure = []
 
-    def touch(self, households: np.ndarray) -> np.ndarray:
-        """Note households whose entries a component changes this month; returns them."""
-        self._touched.append(households)
-        return households
+    def add_boost(self, name: str, reached: np.ndarray, size: float) -> None:
+        """Households in ``reached`` (a mask) get ``size`` more of the named boost this month."""
+        self._boosts.setdefault(name, []).append((reached, size))
+
+    def cap_failure(self, reached: np.ndarray, probability: float) -> None:
+        """Households in ``reached`` fail with at most ``probability`` a month this month."""
+        self._failure.append((reached, probability))
+
+    def boost(self, name: str, households: np.ndarray | slice) -> np.ndarray | float:
+        """The named boost of the given households; 0 where no component gives one.
+
+        Names: ``productive_share``, ``business_return``, ``school_attendance``.
+        """
+        total: np.ndarray | float = 0.0
+        for reached, size in self._boosts.get(name, ()):
+            total = total + size * reached[households]
+        return total
+
+    def failure_prob(self, households: np.ndarray) -> np.ndarray | float:
+        """Monthly business-failure probability of the given households."""
+        probability: np.ndarray | float = self.base_failure
+        for reached, cap in self._failure:
+            probability = np.where(reached[households], np.minimum(probability, cap), probability)
+        return probability
 
 
 class Component:
@@ -533,11 +548,9 @@ class ProductiveEnterprise(Component):
         s = self.settings
         level = self.intensity(month)
         fx = model.effects
-        mentored = fx.touch(np.flatnonzero(reached))
-        fx.productive_boost[mentored] += s.productive_share_boost * level
-        fx.return_boost[mentored] += s.return_boost_per_month * level
-        mentored_fail = monthly_probability(s.mentored_failure_prob_per_year)
-        fx.failure_prob[mentored] = np.minimum(fx.failure_prob[mentored], mentored_fail)
+        fx.add_boost("productive_share", reached, s.productive_share_boost * level)
+        fx.add_boost("business_return", reached, s.return_boost_per_month * level)
+        fx.cap_failure(reached, monthly_probability(s.mentored_failure_prob_per_year))
 
     def setup(self, model: DesmigratifModel) -> None:
         """Reach as for every component; nobody has had a grant yet."""
@@ -603,8 +616,9 @@ class CommunityParenting(Component):
         """Raise the attendance probability of reached households' children."""
         reached = self.reach(model, month)
         model.households.parenting = reached
-        families = model.effects.touch(np.flatnonzero(reached))
-        model.effects.attendance_boost[families] += self.settings.attendance_boost * self.intensity(month)
+        model.effects.add_boost(
+            "school_attendance", reached, self.settings.attendance_boost * self.intensity(month)
+        )
 
 
 #: The registry through which scenario files name components.

@@ -120,7 +120,7 @@ class DesmigratifModel(Model):
         self._potential = np.array([POTENTIAL_RETURN_FACTOR[v.potential] for v in self.villages])
         self._events = tuple(scenario.events)
         self._base_failure = monthly_probability(self.params.business.failure_prob_per_year)
-        self.effects = ProgrammeEffects(n_villages, self.households.count, self._base_failure)
+        self.effects = ProgrammeEffects(n_villages, self._base_failure)
         self.components = build_components(scenario.components)
         for component in self.components:
             component.setup(self)
@@ -231,7 +231,7 @@ class DesmigratifModel(Model):
         np.multiply(hh.local_income, 1.0 - inc.local_savings_rate, out=hh.consumption)
         hh.savings += hh.local_income - hh.consumption
         receiving = np.flatnonzero(hh.remittances_received > 0)
-        boost = self.effects.productive_boost[receiving]
+        boost = self.effects.boost("productive_share", receiving)
         if members is not None:
             boost = boost + self.active_members()[receiving] * cp.productive_share_boost
         use = budget_rules.allocate_remittances(
@@ -290,13 +290,13 @@ class DesmigratifModel(Model):
         hh.business_income.fill(0.0)
         hh.business_income[firms] = business_rules.business_income(
             hh.business_capital[firms],
-            bp.return_per_month + fx.return_boost[firms],
+            bp.return_per_month + fx.boost("business_return", firms),
             bp.return_sd,
             u,
             multiplier,
         )
         u_fail = self.streams.uniform(Stream.BUSINESS, self.month, firms, key="failure")
-        hh.business_capital[firms[business_rules.failures(u_fail, fx.failure_prob[firms])]] = 0.0
+        hh.business_capital[firms[business_rules.failures(u_fail, fx.failure_prob(firms))]] = 0.0
         # Business income is spent and saved like local income.
         earned = hh.business_income[firms]
         hh.consumption[firms] += earned * (1.0 - self.params.income.local_savings_rate)
@@ -597,7 +597,7 @@ class DesmigratifModel(Model):
         p = (
             sp.attendance_prob
             - sp.left_behind_penalty * (hh.abroad_count > 0)
-            + self.effects.attendance_boost
+            + self.effects.boost("school_attendance", slice(None))
         )
         p = np.clip(p, 0.0, 1.0)
         in_school = np.zeros(hh.count, dtype=np.int64)

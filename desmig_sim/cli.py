@@ -32,9 +32,8 @@ from .paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_do
 from .plotting import plot_scenarios
 from .provenance import environment, utc_now
 from .reporting import KEY_OUTCOMES, end_values, format_number, summary_table
-from .runner import run
+from .runner import run_replications
 from .scenario import SCENARIO_DIR, Scenario, load_scenario
-from .streams import replication_seeds
 
 EXIT_BAD_INPUT = 2
 # Tables stay readable when output goes to a file or CI log (rich would assume 80 columns).
@@ -54,21 +53,16 @@ def _progress() -> Progress:
     )
 
 
-def _seeds(scenario: Scenario, seed: int | None, replications: int) -> tuple[int, list[int]]:
-    root = scenario.run.seed if seed is None else seed
-    return root, [root] if replications == 1 else replication_seeds(root, replications)
-
-
 def _run_many(
-    scenario: Scenario, seeds: list[int], label: str, progress: Progress | None
-) -> list[pd.DataFrame]:
-    task = progress.add_task(label, total=len(seeds)) if progress else None
-    tables = []
-    for s in seeds:
-        tables.append(run(scenario, s, agents=False, keep_model=False).timeseries)
-        if progress is not None:
-            progress.advance(task)
-    return tables
+    scenario: Scenario, replications: int, seed: int | None, progress: Progress | None
+) -> tuple[list[int], list[pd.DataFrame]]:
+    """Run the replications (with a progress bar if given); return their seeds and tables."""
+    callback = None
+    if progress is not None:
+        task = progress.add_task(scenario.name, total=replications)
+        callback = lambda done: progress.update(task, completed=done)  # noqa: E731
+    results = run_replications(scenario, replications, seed, progress=callback)
+    return [r.seed for r in results], [r.timeseries for r in results]
 
 
 def _tidy(tables: list[pd.DataFrame], seeds: list[int], scenario_name: str) -> pd.DataFrame:
@@ -97,15 +91,15 @@ def _show_summary(summary: pd.DataFrame, title: str) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario with replications; write tables, summary, plot and manifest."""
     scenario = load_scenario(args.scenario)
-    root, seeds = _seeds(scenario, args.seed, args.replications)
+    root = scenario.run.seed if args.seed is None else args.seed
     out = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
     started = utc_now()
     clock = time.perf_counter()
-    if len(seeds) > 1:
+    if args.replications > 1:
         with _progress() as progress:
-            tables = _run_many(scenario, seeds, scenario.name, progress)
+            seeds, tables = _run_many(scenario, args.replications, root, progress)
     else:
-        tables = _run_many(scenario, seeds, scenario.name, None)
+        seeds, tables = _run_many(scenario, 1, root, None)
     elapsed = time.perf_counter() - clock
     summary = summary_table(tables)
     with staged_directory(out) as stage:
@@ -142,12 +136,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Baseline against the full programme on the same seeds: summary table and plot."""
     baseline = load_scenario(SCENARIO_DIR / "baseline.toml")
     policy = load_scenario(SCENARIO_DIR / "full_program.toml")
-    root, seeds = _seeds(baseline, args.seed, args.replications)
+    root = baseline.run.seed if args.seed is None else args.seed
     out = Path(args.out)
     started = utc_now()
     with _progress() as progress:
-        runs = {sc.name: _run_many(sc, seeds, sc.name, progress) for sc in (baseline, policy)}
-    (b_name, b_tables), (p_name, p_tables) = runs.items()
+        seeds, b_tables = _run_many(baseline, args.replications, root, progress)
+        _, p_tables = _run_many(policy, args.replications, root, progress)  # the same seeds: paired
+    runs = {baseline.name: b_tables, policy.name: p_tables}
+    b_name, p_name = baseline.name, policy.name
     b_end, p_end = end_values(b_tables), end_values(p_tables)
     diff = p_end - b_end
     rows = []

@@ -77,6 +77,18 @@ def run(
     return RunResult(scenario, seed, table, manifest, model if keep_model else None)
 
 
+def seeds_for(scenario: Scenario, replications: int, seed: int | None = None) -> list[int]:
+    """The seeds of ``replications`` runs: the root seed itself for one run, else spawned from it.
+
+    Args:
+        scenario: Supplies the root seed (``run.seed``) when ``seed`` is omitted.
+        replications: How many runs.
+        seed: Root seed.
+    """
+    root = scenario.run.seed if seed is None else int(seed)
+    return [root] if replications == 1 else replication_seeds(root, replications)
+
+
 def run_replications(
     scenario: Scenario,
     replications: int,
@@ -95,8 +107,7 @@ def run_replications(
         seed: Root seed; the scenario's ``run.seed`` when omitted.
         progress: Called with the number of runs completed after each run.
     """
-    root = scenario.run.seed if seed is None else int(seed)
-    seeds = [root] if replications == 1 else replication_seeds(root, replications)
+    seeds = seeds_for(scenario, replications, seed)
     results = []
     for i, s in enumerate(seeds):
         results.append(run(scenario, s, agents=False, keep_model=False))

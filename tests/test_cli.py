@@ -135,3 +135,18 @@ def test_python_api_writes_run_with_manifest(tmp_path):
     assert manifest["seed"] == 11 and manifest["scenario_hash"] == scenario.content_hash()
     table = pd.read_parquet(out / "timeseries.parquet")
     pd.testing.assert_frame_equal(table, result.timeseries, check_exact=True)
+
+
+def test_demo_compares_baseline_and_programme_on_paired_seeds(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert main(["demo", "--replications", "2", "--out", str(out)]) == 0
+    assert {"comparison.csv", "comparison.png", "timeseries.csv", "timeseries.parquet", "manifest.json"} <= {
+        p.name for p in out.iterdir()
+    }
+    table = pd.read_parquet(out / "timeseries.parquet")
+    seeds = table.groupby("scenario")["seed"].unique().apply(sorted)
+    assert len(seeds) == 2 and seeds.iloc[0] == seeds.iloc[1], "both scenarios run on the same seeds"
+    comparison = pd.read_csv(out / "comparison.csv").set_index("column")
+    diff = comparison.loc["program_cost", "programme_mean"] - comparison.loc["program_cost", "baseline_mean"]
+    assert comparison.loc["program_cost", "difference_mean"] == pytest.approx(diff), "difference of means"
+    assert "Full programme" in capsys.readouterr().out, "the comparison table is printed"

@@ -15,6 +15,10 @@ from .rules.remittance import wage_idr
 from .state import Channel, Destination, HouseholdArrays, MigrantArrays, MigrantStatus, Route
 from .streams import RandomStreams, Stream
 
+#: Longest time abroad of a migrant at the start: since January 1998 (facts.md §2.4, §6 [V]:
+#: many NTT migrants who died or were deported had been abroad since 1998).
+LONGEST_STAY_AT_START_MONTHS = 228
+
 
 def village_offsets(villages: int, households_per_village: int) -> np.ndarray:
     """Start slot of each village's block of households, plus the total at the end."""
@@ -120,7 +124,9 @@ def initial_migrants(
     informal = np.where(
         non_proc, uu[3] < rem.non_procedural_informal_share, uu[3] >= rem.procedural_formal_share
     )
-    stay_np = np.floor(-np.log1p(-uu[4]) * abroad.non_procedural_mean_months_abroad)
+    stay_np = np.minimum(
+        np.floor(-np.log1p(-uu[4]) * abroad.non_procedural_mean_months_abroad), LONGEST_STAY_AT_START_MONTHS
+    )
     stay_p = np.floor(uu[4] * abroad.contract_months)
     months = np.where(non_proc, stay_np, stay_p).astype(np.int64)
     wage = wage_idr(

@@ -40,8 +40,14 @@ def operate(model: DesmigratifModel) -> None:
     # Members who default are expelled; a loan repaid or defaulted this month is not renewed at once.
     hh.coop_member[borrowers[defaults]] = False
     model.membership_changed()
-    free = members[(hh.coop_loan[members] <= 0) & (hh.coop_deposit[members] > 0) & hh.coop_member[members]]
-    free = np.setdiff1d(free, borrowers, assume_unique=True)
+    had_loan = np.zeros(hh.count, dtype=bool)
+    had_loan[borrowers] = True
+    free = members[
+        (hh.coop_loan[members] <= 0)
+        & (hh.coop_deposit[members] > 0)
+        & hh.coop_member[members]
+        & ~had_loan[members]
+    ]
     asks = free[
         model.streams.uniform(Stream.COOPERATIVE, model.month, free, key="demand") < cp.loan_demand_prob
     ]

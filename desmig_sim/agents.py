@@ -79,8 +79,7 @@ class Household(Agent):
     @property
     def members_abroad(self) -> int:
         """Members currently abroad."""
-        k = self.model._k
-        return int(self.model.migrants.abroad[self.slot * k : (self.slot + 1) * k].sum())
+        return int(self.model.households.abroad_count[self.slot])
 
     @property
     def has_business(self) -> bool:

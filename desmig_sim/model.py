@@ -507,10 +507,6 @@ class DesmigratifModel(Model):
         """Migrant slots whose person is abroad (after this month's departures and returns)."""
         return self._abroad
 
-    def members_abroad(self) -> np.ndarray:
-        """Number of each household's members abroad."""
-        return self.households.abroad_count
-
     def _resident_income_base(self) -> np.ndarray:
         """Local income at start prices of each household's residents (cached with ``residents``)."""
         if self._income_base is None:

@@ -80,10 +80,9 @@ def local_income(
     Per-capita base income times residents, indexed to prices, times a mean-one uniform shock
     (harvest and casual-work variability) drawn from ``u``.
     """
-    # (1 + sd*sqrt(3)*(2u - 1)) * price = a + b*u, computed in two passes over the households.
-    spread = shock_sd * np.sqrt(3.0)
-    income = np.multiply(u, 2.0 * spread * price_index)
-    income += (1.0 - spread) * price_index
+    income = uniform_shock(u, shock_sd)
+    income += 1.0
+    income *= price_index
     income *= base_per_capita
     if not np.isscalar(resident_size) or resident_size != 1:
         income *= resident_size

@@ -1,0 +1,182 @@
+"""Statistics of replicated runs: bands, paired differences with confidence intervals, sample sizes.
+
+Scenario comparisons run every scenario on the same replication seeds, so replication ``i`` of the
+policy and replication ``i`` of the baseline share their random streams (common random numbers).
+The difference of a paired outcome, ``d_i = policy_i - baseline_i``, then has a much smaller
+variance than the difference of two independent samples, and its confidence interval is the
+Student-t interval of the mean of ``d``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import stats as sps
+
+#: Whether a higher value of an outcome column is better for the village (+1), worse (-1), or
+#: neither (0: a count or a flow whose direction is not a welfare judgement, e.g. programme cost).
+BETTER_WHEN_HIGHER: dict[str, int] = {
+    "income_per_capita_mean": 1,
+    "income_per_capita_median": 1,
+    "poverty_rate": -1,
+    "gini": -1,
+    "departures_procedural": 0,
+    "departures_non_procedural": -1,
+    "non_procedural_share": -1,
+    "non_procedural_share_12m": -1,
+    "migrants_abroad_procedural": 0,
+    "migrants_abroad_non_procedural": -1,
+    "remittances_received": 1,
+    "remittance_fees_and_losses": -1,
+    "productive_investment": 1,
+    "coop_members": 1,
+    "coop_savings": 1,
+    "coop_loans_outstanding": 0,
+    "coop_active": 1,
+    "businesses_active": 1,
+    "local_jobs": 1,
+    "children_in_school_share": 1,
+    "deaths_abroad": -1,
+    "deportations": -1,
+    "returns": 0,
+    "program_cost": 0,
+}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean with a two-sided confidence interval.
+
+    Attributes:
+        mean: The sample mean.
+        low: Lower bound of the interval.
+        high: Upper bound of the interval.
+        sd: Sample standard deviation (``ddof=1``; 0 for one value).
+        n: Number of values.
+        confidence: Confidence level, e.g. 0.95.
+    """
+
+    mean: float
+    low: float
+    high: float
+    sd: float
+    n: int
+    confidence: float
+
+    @property
+    def width(self) -> float:
+        """Full width of the interval (``high - low``)."""
+        return self.high - self.low
+
+
+@dataclass(frozen=True)
+class PairedDifference(Interval):
+    """The paired difference policy minus baseline, with its interval and who wins how often.
+
+    Attributes:
+        share_better: Share of replications in which the policy is better than the baseline (by
+            the outcome's direction; ties count as not better); NaN when the outcome has no
+            direction.
+    """
+
+    share_better: float = math.nan
+
+    def as_dict(self) -> dict[str, float]:
+        """Plain data (for tables)."""
+        return asdict(self)
+
+
+def mean_interval(values: np.ndarray, confidence: float = 0.95) -> Interval:
+    """Student-t confidence interval of the mean of ``values``.
+
+    With one value the interval is undefined: its bounds are NaN.
+
+    Args:
+        values: One value per replication.
+        confidence: Confidence level in (0, 1).
+    """
+    x = np.asarray(values, dtype=float)
+    n = x.size
+    if n == 0:
+        raise ValueError("no values: at least one replication is needed")
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence {confidence} is not allowed: use a number between 0 and 1")
+    mean = float(x.mean())
+    if n == 1:
+        return Interval(mean, math.nan, math.nan, 0.0, 1, confidence)
+    sd = float(x.std(ddof=1))
+    half = float(sps.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
+    return Interval(mean, mean - half, mean + half, sd, n, confidence)
+
+
+def paired_difference(
+    policy: np.ndarray,
+    baseline: np.ndarray,
+    *,
+    confidence: float = 0.95,
+    better: Literal[-1, 0, 1] = 1,
+) -> PairedDifference:
+    """Mean paired difference ``policy - baseline`` with a Student-t interval.
+
+    Args:
+        policy: One value per replication of the policy scenario.
+        baseline: The baseline's values on the same seeds, in the same order.
+        confidence: Confidence level in (0, 1).
+        better: +1 if a higher value is better, -1 if lower is better, 0 if neither (then
+            ``share_better`` is NaN).
+
+    Raises:
+        ValueError: If the two samples do not pair up (different lengths) or are empty.
+    """
+    p = np.asarray(policy, dtype=float)
+    b = np.asarray(baseline, dtype=float)
+    if p.shape != b.shape:
+        raise ValueError(f"paired samples differ in length: {p.size} policy vs {b.size} baseline values")
+    d = p - b
+    interval = mean_interval(d, confidence)
+    share = float(np.mean(better * d > 0)) if better else math.nan
+    return PairedDifference(**asdict(interval), share_better=share)
+
+
+def band(values: np.ndarray, low: float = 0.10, high: float = 0.90) -> tuple[float, float]:
+    """The ``low``-``high`` quantile band of replicated values (10-90% by default)."""
+    x = np.asarray(values, dtype=float)
+    return float(np.quantile(x, low)), float(np.quantile(x, high))
+
+
+def replications_needed(
+    sd: float, width: float, confidence: float = 0.95, *, minimum: int = 2, maximum: int = 100_000
+) -> int:
+    """Replications needed for a confidence interval of the mean no wider than ``width``.
+
+    Solves ``2 * t(n-1) * sd / sqrt(n) <= width`` for the smallest ``n`` (iterating because the
+    t quantile depends on ``n``). For a paired comparison pass the standard deviation of the
+    paired differences from a pilot run.
+
+    Args:
+        sd: Standard deviation of one replication's value (or of one paired difference).
+        width: Wanted full width of the interval (``high - low``), in the outcome's unit.
+        confidence: Confidence level in (0, 1).
+        minimum: Smallest answer (a t interval needs two values).
+        maximum: Largest answer; a larger requirement raises.
+
+    Raises:
+        ValueError: If ``width`` is not positive, ``sd`` is negative, or more than ``maximum``
+            replications would be needed.
+    """
+    if not width > 0:
+        raise ValueError(f"width {width} is not allowed: use a positive number")
+    if sd < 0 or not math.isfinite(sd):
+        raise ValueError(f"standard deviation {sd} is not allowed: use a finite number >= 0")
+    if sd == 0:
+        return minimum
+    z = float(sps.norm.ppf(0.5 + confidence / 2.0))
+    n = max(minimum, math.ceil((2.0 * z * sd / width) ** 2))
+    while n <= maximum:
+        if 2.0 * float(sps.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n) <= width:
+            return n
+        n += 1
+    raise ValueError(f"more than {maximum} replications would be needed for width {width} (sd {sd})")

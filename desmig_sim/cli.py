@@ -1,4 +1,4 @@
-"""The ``desmig-sim`` command line: run, demo, validate, schema, docs.
+"""The ``desmig-sim`` command line: run, demo, compare, validate, schema, docs.
 
 Bad scenario files produce one clear message (file, field, value, what is allowed) and exit code
 2, with no traceback and nothing written. Long work shows progress.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -27,7 +28,11 @@ from rich.progress import (
 from rich.table import Table
 
 from . import __version__
+from .calendar import YEAR_MONTH_PATTERN
+from .comparison import Comparison, compare
 from .errors import InputFileError
+from .horizons import HorizonError
+from .outcomes import OUTCOMES
 from .output import staged_directory, write_manifest, write_table
 from .paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
 from .plotting import plot_scenarios
@@ -213,6 +218,79 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> None:
+    """Print each policy's key outcomes at each horizon, and the replications needed if asked for."""
+    from .comparison_report import difference_cells
+
+    for policy in comparison.policies:
+        for h in comparison.horizon_points[policy]:
+            table = Table(
+                title=(
+                    f"{policy} vs {comparison.baseline}: {h.label.lower()} ({h.date}),"
+                    f" {comparison.replications} paired runs"
+                ),
+                title_justify="left",
+            )
+            for header in ("Outcome", comparison.baseline, policy, "Difference (95% CI)", "Runs better"):
+                table.add_column(header, justify="left" if header == "Outcome" else "right")
+            for cells in difference_cells(comparison, policy, h.name, bold=("[bold]", "[/bold]")):
+                table.add_row(*cells)
+            console.print(table)
+    if needed is not None and not needed.empty:
+        table = Table(title="Replications needed for the target interval widths", title_justify="left")
+        for header in ("Policy", "Horizon", "Outcome", "Target width", "Pilot width", "Replications needed"):
+            table.add_column(
+                header, justify="left" if header in {"Policy", "Horizon", "Outcome"} else "right"
+            )
+        for _, row in needed.iterrows():
+            n = row["replications_needed"]
+            table.add_row(
+                row["policy"],
+                f"{row['horizon']} ({row['date']})",
+                row["outcome"],
+                f"{row['target_width']:g}",
+                f"{row['pilot_width']:.4g}",
+                "more than 100,000" if pd.isna(n) else f"{int(n):,}",
+            )
+        console.print(table)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run scenarios on the same seeds; write the paired comparison (report, tables, plots, manifest)."""
+    targets = dict(args.target_width or [])
+    tasks: dict[str, int] = {}
+    with _progress() as progress:
+
+        def advance(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=total)
+            progress.update(tasks[name], completed=done)
+
+        try:
+            comparison = compare(
+                args.scenarios,
+                args.replications,
+                baseline=args.baseline,
+                seed=args.seed,
+                horizons=args.at or (),
+                workers=args.workers,
+                progress=advance,
+            )
+        except HorizonError as exc:
+            errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+            return EXIT_BAD_INPUT
+    out = comparison.write(args.out, targets=targets, argv=sys.argv)
+    _show_comparison(comparison, comparison.replications_table(targets) if targets else None)
+    seconds = comparison.provenance["wall_seconds"]
+    console.print(
+        f"Report: [bold]{out / 'report.md'}[/bold]; tables, plots and manifest in [bold]{out}[/bold]."
+    )
+    console.print(
+        f"{comparison.replications} paired runs of {len(comparison.names)} scenarios in {seconds:.1f} s."
+    )
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; report the first problem of each bad file."""
     status = 0
@@ -267,6 +345,27 @@ def _seed(text: str) -> int:
     return value
 
 
+def _target_width(text: str) -> tuple[str, float]:
+    outcome, sep, width = text.partition("=")
+    if not sep or outcome not in OUTCOMES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not OUTCOME=WIDTH with a known outcome; allowed outcomes: {', '.join(OUTCOMES)}"
+        )
+    try:
+        value = float(width)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"width {width!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"width {value:g} is not allowed: use a positive number")
+    return outcome, value
+
+
+def _year_month(text: str) -> str:
+    if not re.match(YEAR_MONTH_PATTERN, text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month: use YYYY-MM, e.g. 2020-08")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``desmig-sim``."""
     parser = argparse.ArgumentParser(
@@ -289,6 +388,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "compare",
+        help="compare scenarios with a baseline on the same seeds (paired differences, report, plots)",
+    )
+    p.add_argument(
+        "scenarios", nargs="+", help="scenario TOML files; the first is the baseline unless --baseline"
+    )
+    p.add_argument("--baseline", help="baseline scenario file (default: the first scenario given)")
+    p.add_argument("--replications", "-r", type=_positive_int, default=10, help="paired runs (default 10)")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the baseline's run.seed)")
+    p.add_argument("--out", default="results/compare", help="output folder (default results/compare)")
+    p.add_argument(
+        "--at", nargs="+", type=_year_month, metavar="YYYY-MM", help="further months to compare at"
+    )
+    p.add_argument(
+        "--target-width",
+        action="append",
+        type=_target_width,
+        metavar="OUTCOME=WIDTH",
+        help="print the replications needed for a 95%% CI of the difference this wide (repeatable)",
+    )
+    p.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1)")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("validate", help="check scenario files")
     p.add_argument("files", nargs="+", help="scenario TOML files")

@@ -350,3 +350,15 @@ def test_cli_bad_arguments_exit_2(tmp_path, capsys, options):
         f"the message says what is allowed: {err}"
     )
     assert not (tmp_path / "never").exists(), "nothing written"
+
+
+def test_independent_difference_is_welchs_interval():
+    from scipy import stats as sps
+
+    from desmig_sim.stats import independent_difference
+
+    policy, base = np.array([1.0, 2, 3, 4]), np.array([2.0, 5, 3, 9])
+    got = independent_difference(policy, base)
+    expected = sps.ttest_ind(policy, base, equal_var=False).confidence_interval(0.95)
+    assert got.mean == pytest.approx(-2.25), "difference of the means"
+    assert (got.low, got.high) == pytest.approx((expected.low, expected.high), rel=1e-12), "Welch interval"

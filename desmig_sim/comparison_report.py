@@ -362,20 +362,26 @@ def plot_differences_over_time(comparison: Comparison, path: Path) -> Path:
                 linewidth=0,
             )
         ax.axhline(0.0, color="black", linewidth=0.8, linestyle="--")
+        for policy in comparison.policies:
+            for h in comparison.horizon_points[policy]:
+                if h.name == "end_of_programme":
+                    ax.axvline(pd.Timestamp(h.date), color="grey", linewidth=0.8, linestyle=":")
         title = info.label.replace(" (cumulative)", " per month")
+        if info.aggregation == "cumulative":
+            unit_label += " / month"
         ax.set_title(title, fontsize=9)
         ax.set_ylabel(f"difference, {unit_label}", fontsize=8)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=7))
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=7, labelbottom=True)
     for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=max(1, len(labels)), frameon=False)
     fig.suptitle(
         f"Paired difference against {comparison.baseline} every month: mean (line) and"
-        f" {comparison.confidence:.0%} CI (band)",
+        f" {comparison.confidence:.0%} CI (band); dotted: end of programme",
         fontsize=11,
     )
     fig.tight_layout(rect=(0, 0.04, 1, 0.96))

@@ -30,6 +30,7 @@ from rich.table import Table
 from . import __version__
 from .calendar import YEAR_MONTH_PATTERN
 from .comparison import Comparison, compare
+from .comparison_report import difference_cells, write_comparison
 from .errors import InputFileError
 from .horizons import HorizonError
 from .outcomes import OUTCOMES
@@ -37,7 +38,7 @@ from .output import staged_directory, write_manifest, write_table
 from .paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
 from .plotting import plot_scenarios
 from .provenance import environment, utc_now
-from .reporting import KEY_OUTCOMES, end_values, format_number, summary_table
+from .reporting import KEY_OUTCOMES, format_number, summary_table
 from .runner import run_replications
 from .scenario import SCENARIO_DIR, Scenario, load_scenario
 
@@ -138,90 +139,86 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Baseline against the full programme on the same seeds: summary table and plot."""
-    baseline = load_scenario(SCENARIO_DIR / "baseline.toml")
-    policy = load_scenario(SCENARIO_DIR / "full_program.toml")
-    root = baseline.run.seed if args.seed is None else args.seed
-    out = Path(args.out)
-    started = utc_now()
-    with _progress() as progress:
-        seeds, b_tables = _run_many(baseline, args.replications, root, progress)
-        _, p_tables = _run_many(policy, args.replications, root, progress)  # the same seeds: paired
-    runs = {baseline.name: b_tables, policy.name: p_tables}
-    b_name, p_name = baseline.name, policy.name
-    b_end, p_end = end_values(b_tables), end_values(p_tables)
-    diff = p_end - b_end
-    rows = []
-    for column, (label, unit, _) in KEY_OUTCOMES.items():
-        rows.append(
-            {
-                "column": column,
-                "outcome": label,
-                "unit": unit,
-                "baseline_mean": b_end[column].mean(),
-                "baseline_p10": b_end[column].quantile(0.1),
-                "baseline_p90": b_end[column].quantile(0.9),
-                "programme_mean": p_end[column].mean(),
-                "programme_p10": p_end[column].quantile(0.1),
-                "programme_p90": p_end[column].quantile(0.9),
-                "difference_mean": diff[column].mean(),
-            }
-        )
-    comparison = pd.DataFrame(rows)
-    with staged_directory(out) as stage:
-        files = write_table(
-            pd.concat([_tidy(b_tables, seeds, b_name), _tidy(p_tables, seeds, p_name)], ignore_index=True),
-            stage,
-            "timeseries",
-        )
-        files += write_table(comparison, stage, "comparison", parquet=False)
-        files.append(plot_scenarios(runs, stage / "comparison.png", title=f"{b_name} vs {p_name}"))
-        manifest = {
-            "command": "demo",
-            "argv": sys.argv,
-            "scenarios": {
-                sc.name: {"hash": sc.content_hash(), "scenario": sc.to_dict()} for sc in (baseline, policy)
-            },
-            "root_seed": root,
-            "replications": len(seeds),
-            "seeds": seeds,
-            "started": started,
-            "finished": utc_now(),
-            "environment": environment(),
+def _demo_table(comparison: Comparison) -> pd.DataFrame:
+    """The demo's comparison table: each key outcome at the end of the run, baseline and programme."""
+    table = comparison.horizons
+    rows = table[(table["role"] == "policy") & (table["horizon"] == "end_of_run")].set_index("outcome")
+    rows = rows.loc[[c for c in KEY_OUTCOMES if c in rows.index]]
+    return pd.DataFrame(
+        {
+            "column": rows.index,
+            "outcome": [KEY_OUTCOMES[c][0] for c in rows.index],
+            "unit": rows["unit"].to_numpy(),
+            "baseline_mean": rows["baseline_mean"].to_numpy(),
+            "baseline_p10": rows["baseline_p10"].to_numpy(),
+            "baseline_p90": rows["baseline_p90"].to_numpy(),
+            "programme_mean": rows["mean"].to_numpy(),
+            "programme_p10": rows["p10"].to_numpy(),
+            "programme_p90": rows["p90"].to_numpy(),
+            "difference_mean": rows["diff_mean"].to_numpy(),
+            "difference_low": rows["diff_low"].to_numpy(),
+            "difference_high": rows["diff_high"].to_numpy(),
+            "share_better": rows["share_better"].to_numpy(),
         }
-        write_manifest(stage, manifest, files, lambda p: out / p.name)
-    table = Table(
-        title=(
-            f"{b_name} vs {p_name}: {b_tables[0]['date'].iloc[-1]}, {len(seeds)} paired runs"
-            " (mean, 10-90% range)"
-        ),
-        title_justify="left",
     )
-    for header in ("Outcome", b_name, p_name, "Difference"):
-        table.add_column(header, justify="left" if header == "Outcome" else "right")
 
-    def cell(row: dict, prefix: str) -> str:
-        u = row["unit"]
-        band = f"{format_number(row[prefix + '_p10'], u)} - {format_number(row[prefix + '_p90'], u)}"
-        return f"{format_number(row[prefix + '_mean'], u)}\n[dim]{band}[/dim]"
 
-    for row in rows:
-        table.add_row(
-            row["outcome"],
-            cell(row, "baseline"),
-            cell(row, "programme"),
-            format_number(row["difference_mean"], row["unit"]),
+def _compare_with_progress(
+    scenarios: Sequence[str | Path],
+    replications: int,
+    *,
+    baseline: str | Path | None = None,
+    seed: int | None = None,
+    at: Sequence[str] = (),
+    workers: int = 1,
+) -> Comparison:
+    """:func:`desmig_sim.comparison.compare` with one progress bar (and ETA) per scenario."""
+    tasks: dict[str, int] = {}
+    with _progress() as progress:
+
+        def advance(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=total)
+            progress.update(tasks[name], completed=done)
+
+        return compare(
+            scenarios,
+            replications,
+            baseline=baseline,
+            seed=seed,
+            horizons=at,
+            workers=workers,
+            progress=advance,
         )
-    console.print(table)
-    console.print(f"Plot: [bold]{out / 'comparison.png'}[/bold]; tables and manifest in [bold]{out}[/bold].")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Baseline against the full programme on the same seeds: paired comparison, table and plots."""
+    comparison = _compare_with_progress(
+        [SCENARIO_DIR / "baseline.toml", SCENARIO_DIR / "full_program.toml"],
+        args.replications,
+        seed=args.seed,
+    )
+    out = Path(args.out)
+
+    def demo_files(stage: Path) -> list[Path]:
+        files = write_table(comparison.timeseries(), stage, "timeseries", parquet=False)
+        files += write_table(_demo_table(comparison), stage, "comparison", parquet=False)
+        title = " vs ".join(comparison.names)
+        files.append(plot_scenarios(comparison.tables, stage / "comparison.png", title=title))
+        return files
+
+    write_comparison(comparison, out, targets={}, argv=sys.argv, command="demo", extra=demo_files)
+    _show_comparison(comparison, None)
+    console.print(
+        f"Plots: [bold]{out / 'comparison.png'}[/bold], [bold]{out / 'forest.png'}[/bold];"
+        f" report [bold]{out / 'report.md'}[/bold]; tables and manifest in [bold]{out}[/bold]."
+    )
     return 0
 
 
 def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> None:
     """Print each policy's key outcomes at each horizon, and the replications needed if asked for."""
-    from .comparison_report import difference_cells
-
     for policy in comparison.policies:
         for h in comparison.horizon_points[policy]:
             table = Table(
@@ -258,27 +255,18 @@ def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> Non
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run scenarios on the same seeds; write the paired comparison (report, tables, plots, manifest)."""
     targets = dict(args.target_width or [])
-    tasks: dict[str, int] = {}
-    with _progress() as progress:
-
-        def advance(name: str, done: int, total: int) -> None:
-            if name not in tasks:
-                tasks[name] = progress.add_task(name, total=total)
-            progress.update(tasks[name], completed=done)
-
-        try:
-            comparison = compare(
-                args.scenarios,
-                args.replications,
-                baseline=args.baseline,
-                seed=args.seed,
-                horizons=args.at or (),
-                workers=args.workers,
-                progress=advance,
-            )
-        except HorizonError as exc:
-            errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-            return EXIT_BAD_INPUT
+    try:
+        comparison = _compare_with_progress(
+            args.scenarios,
+            args.replications,
+            baseline=args.baseline,
+            seed=args.seed,
+            at=args.at or (),
+            workers=args.workers,
+        )
+    except HorizonError as exc:
+        errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+        return EXIT_BAD_INPUT
     out = comparison.write(args.out, targets=targets, argv=sys.argv)
     _show_comparison(comparison, comparison.replications_table(targets) if targets else None)
     seconds = comparison.provenance["wall_seconds"]

@@ -216,6 +216,16 @@ class Comparison:
             frames.append(frame)
         return pd.concat(frames, ignore_index=True)
 
+    def timeseries(self) -> pd.DataFrame:
+        """Every run's full outcome table (villages and pooled rows): one row per run, month and village."""
+        frames = [
+            table.assign(scenario=name, replication=i, seed=seed)
+            for name, runs in self.tables.items()
+            for i, (table, seed) in enumerate(zip(runs, self.seeds, strict=True))
+        ]
+        frame = pd.concat(frames, ignore_index=True)
+        return frame[["scenario", "replication", "seed", *self.tables[self.baseline][0].columns]]
+
     @cached_property
     def runs_at_horizons(self) -> pd.DataFrame:
         """Per-replication values at every horizon, with the baseline's on the same seed (long)."""

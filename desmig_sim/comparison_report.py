@@ -16,7 +16,7 @@ Everything goes into one folder, all or nothing (:func:`desmig_sim.output.staged
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,12 +56,12 @@ def axis_scale(unit: str, magnitude: float) -> tuple[float, str]:
 def format_value(value: float, unit: str) -> str:
     """A readable number for reports: :func:`~desmig_sim.reporting.format_number`, finer for small values.
 
-    Rupiah below a million are shown in full (``Rp 661,930``) and counts below 100 with one decimal,
-    so that means and differences of small quantities do not round to zero.
+    Rupiah below ten million are shown in full (``Rp 661,930``) and counts below 100 with one
+    decimal, so that means and differences of small quantities do not round to zero.
     """
     if not np.isfinite(value):
         return "-"
-    if unit.startswith("IDR") and abs(value) < 1e6:
+    if unit.startswith("IDR") and abs(value) < 1e7:
         return f"Rp {value:,.0f}"
     if unit not in {"share", "index"} and not unit.startswith("IDR") and abs(value) < 100:
         return f"{value:,.1f}"
@@ -69,12 +69,14 @@ def format_value(value: float, unit: str) -> str:
 
 
 def format_difference(value: float, unit: str) -> str:
-    """A signed difference (``+0.012``, ``−Rp 8,120``; exactly zero as ``0``)."""
+    """A signed difference (``+0.012``, ``−0.0004``, ``−Rp 8,120``; exactly zero as ``0``)."""
     if not np.isfinite(value):
         return "-"
     if value == 0:
         return "0"
-    return ("−" if value < 0 else "+") + format_value(abs(value), unit)
+    size = abs(value)
+    small_share = unit in {"share", "index"} and size < 0.01
+    return ("−" if value < 0 else "+") + (f"{size:.4f}" if small_share else format_value(size, unit))
 
 
 def _share_text(share: float) -> str:
@@ -423,7 +425,13 @@ def comparison_manifest(comparison: Comparison, argv: Sequence[str]) -> dict[str
 
 
 def write_comparison(
-    comparison: Comparison, out: Path, *, targets: Mapping[str, float], argv: Sequence[str] | None = None
+    comparison: Comparison,
+    out: Path,
+    *,
+    targets: Mapping[str, float],
+    argv: Sequence[str] | None = None,
+    command: str = "compare",
+    extra: Callable[[Path], list[Path]] | None = None,
 ) -> Path:
     """Write a comparison's report, tables, plots and manifest into ``out``, all or nothing.
 
@@ -432,12 +440,15 @@ def write_comparison(
         out: Output folder.
         targets: Outcome -> wanted interval width (a replications-needed table if not empty).
         argv: The command line (default: this process's).
+        command: The command named in the manifest.
+        extra: Writes further files into the staging folder given and returns their paths (they
+            are listed in the manifest too).
 
     Returns:
         The folder written.
     """
     argv = list(sys.argv if argv is None else argv)
-    manifest = comparison_manifest(comparison, argv)
+    manifest = {**comparison_manifest(comparison, argv), "command": command}
     needed = comparison.replications_table(targets) if targets else None
     with staged_directory(out) as stage:
         files = write_table(comparison.horizons, stage, "horizons", parquet=False)
@@ -447,18 +458,7 @@ def write_comparison(
         )
         files += write_table(comparison.runs_at_horizons, stage, "runs_at_horizons", parquet=False)
         comparison.runs.to_parquet(stage / "runs.parquet", index=False)
-        timeseries = pd.concat(
-            [
-                t.assign(scenario=name, replication=i, seed=seed)
-                for name, runs in comparison.tables.items()
-                for i, (t, seed) in enumerate(zip(runs, comparison.seeds, strict=True))
-            ],
-            ignore_index=True,
-        )
-        timeseries = timeseries[
-            ["scenario", "replication", "seed", *comparison.tables[comparison.baseline][0].columns]
-        ]
-        timeseries.to_parquet(stage / "timeseries.parquet", index=False)
+        comparison.timeseries().to_parquet(stage / "timeseries.parquet", index=False)
         files += [stage / "runs.parquet", stage / "timeseries.parquet"]
         if needed is not None:
             files += write_table(needed, stage, "replications_needed", parquet=False)
@@ -472,6 +472,8 @@ def write_comparison(
         )
         files.append(plot_forest(comparison, stage / "forest.png"))
         files.append(plot_differences_over_time(comparison, stage / "differences_over_time.png"))
+        if extra is not None:
+            files += extra(stage)
         report = stage / "report.md"
         report.write_text(report_markdown(comparison, manifest, needed), encoding="utf-8")
         files.append(report)

@@ -114,7 +114,8 @@ class Comparison:
         provenance: Timings and other facts about how the runs were made (for the manifest).
 
     Raises:
-        ValueError: If the tables do not pair up (other numbers of runs or other months).
+        ValueError: If the tables do not pair up (other numbers of runs or other months), or a
+            horizon is not one of their months.
     """
 
     def __init__(
@@ -163,6 +164,12 @@ class Comparison:
             self.values[name] = np.stack(stacked)  # replication x month x outcome
         end = Horizon(END_OF_RUN, "End of run", int(self.months[-1]), str(self.dates[-1]))
         self.horizon_points = {n: list((horizons or {}).get(n, [end])) for n in self.names}
+        for name, points in self.horizon_points.items():
+            for h in points:
+                if h.month not in self.months:
+                    raise ValueError(
+                        f"horizon {h.name} of {name!r}: month {h.month} is not a month of the runs"
+                    )
 
     @property
     def replications(self) -> int:

@@ -141,6 +141,10 @@ def test_comparison_refuses_runs_that_do_not_pair():
     table = hand_table([1, 2], [0.1, 0.1], [0, 0])
     with pytest.raises(ValueError, match="do not pair"):
         Comparison({"A": [table, table], "B": [table]}, seeds=[1, 2])
+    with pytest.raises(ValueError, match="month 3 is not a month of the runs"):
+        Comparison(
+            {"A": [table]}, seeds=[1], horizons={"A": [Horizon("at_2017-03", "Chosen month", 3, "2017-03")]}
+        )
 
 
 # --- common random numbers ----------------------------------------------------------------------

@@ -250,11 +250,26 @@ def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> Non
                 "more than 100,000" if pd.isna(n) else f"{int(n):,}",
             )
         console.print(table)
+        first = needed.iloc[0]
+        console.print(
+            "In Python: [bold]comparison.replications_needed("
+            f'"{first["outcome"]}", {first["target_width"]:g}, horizon="{first["horizon"]}")[/bold]'
+            " on a desmig_sim.compare(...) result, or desmig_sim.stats.replications_needed(sd, width).",
+            highlight=False,
+        )
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run scenarios on the same seeds; write the paired comparison (report, tables, plots, manifest)."""
     targets = dict(args.target_width or [])
+    if targets and args.replications < 2:
+        errors.print(
+            f"error: --target-width needs at least 2 pilot replications (--replications {args.replications});"
+            " allowed: --replications 2 or more",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return EXIT_BAD_INPUT
     try:
         comparison = _compare_with_progress(
             args.scenarios,

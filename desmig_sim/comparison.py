@@ -351,10 +351,13 @@ class Comparison:
             where more than 100,000 would be needed).
 
         Raises:
-            ValueError: For an unknown outcome or horizon, or a width that is not positive.
+            ValueError: For an unknown outcome or horizon, a width that is not positive, or fewer
+                than 2 pilot replications.
         """
         if outcome not in self.outcomes:
             raise ValueError(f"unknown outcome {outcome!r}; allowed: {', '.join(self.columns)}")
+        if self.replications < 2:
+            raise ValueError("the standard deviation of the differences needs at least 2 pilot replications")
         table = self.horizons
         rows = table[
             (table["outcome"] == outcome) & (table["horizon"] == horizon) & (table["role"] == "policy")

@@ -13,6 +13,7 @@ import pytest
 import desmig_sim
 from desmig_sim.cli import main
 from desmig_sim.comparison import Comparison
+from desmig_sim.comparison_report import format_difference
 from desmig_sim.horizons import Horizon, HorizonError, at_month, programme_end_month, scenario_horizons
 from desmig_sim.output import file_sha256
 from desmig_sim.stats import replications_needed
@@ -299,6 +300,13 @@ def test_cli_writes_a_consistent_comparison(tmp_path, capsys):
         "forest.png",
     ):
         assert needle in report, f"report.md should contain {needle!r}"
+    income = api.horizons.query("scenario == 'Full programme' and horizon == 'end_of_run'").set_index(
+        "outcome"
+    )
+    difference = format_difference(income.loc["income_per_capita_mean", "diff_mean"], "IDR/month")
+    assert "| Income per capita (mean) (IDR/month) | " in report and difference in report, (
+        f"the report shows the income difference {difference}"
+    )
     needed = api.replications_needed("income_per_capita_mean", 1000)["Full programme"]
     printed = capsys.readouterr().out
     lines = [line for line in printed.splitlines() if "end_of_run (2018-12)" in line]
@@ -313,9 +321,10 @@ def test_cli_writes_a_consistent_comparison(tmp_path, capsys):
     ("extra", "needle"),
     [
         (["--at", "2019-01"], "outside the run window; allowed: 2017-01 to 2018-12"),
-        (["BAD"], "field `parameters.migration.brokr_contact_prob`"),
-        (["OTHER_WINDOW"], "field `run.months`"),
-        (["SAME_NAME"], "field `name`"),
+        (["BAD"], "bad.toml: field `parameters.migration.brokr_contact_prob`"),
+        (["OTHER_WINDOW"], "other.toml: field `run.months`: 30 differs from the baseline's 24"),
+        (["SAME_NAME"], "same.toml: field `name`: 'Baseline (no programme)' is also the name of"),
+        (["--target-width", "gini=0.01", "-r", "1"], "needs at least 2 pilot replications"),
     ],
 )
 def test_cli_kind_errors_exit_2_and_write_nothing(tmp_path, capsys, extra, needle):

@@ -27,6 +27,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 
 from .output import staged_directory, write_manifest, write_table
 from .plotting import PANELS, plot_scenarios
@@ -288,7 +289,7 @@ def plot_forest(comparison: Comparison, path: Path) -> Path:
     fig, axes = plt.subplots(
         len(outcomes) or 1,
         1,
-        figsize=(9.5, 0.9 + (0.55 + 0.32 * per_panel) * max(1, len(outcomes))),
+        figsize=(10.0, 1.2 + (0.6 + 0.42 * per_panel) * max(1, len(outcomes))),
         squeeze=False,
     )
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -320,7 +321,7 @@ def plot_forest(comparison: Comparison, path: Path) -> Path:
                     va="center",
                 )
         ax.axvline(0.0, color="black", linewidth=0.8, linestyle="--")
-        labels = [f"{r['scenario']} · {r['horizon_label'].lower()} ({r['date']})" for _, r in sub.iterrows()]
+        labels = [f"{r['scenario']}\n{r['horizon_label'].lower()} ({r['date']})" for _, r in sub.iterrows()]
         ax.set_yticks(y, labels, fontsize=7)
         ax.set_ylim(-0.7, len(sub) - 0.3)
         direction = {1: "higher is better", -1: "lower is better", 0: "no better direction"}[info.better]
@@ -332,8 +333,15 @@ def plot_forest(comparison: Comparison, path: Path) -> Path:
         f"Paired differences against {comparison.baseline}: mean and {comparison.confidence:.0%} CI"
         f" ({comparison.replications} paired runs)",
         fontsize=10,
+        y=1.0 - 0.15 / fig.get_figheight(),
+        va="top",
     )
-    fig.tight_layout(rect=(0, 0, 0.9, 0.98))
+    handles = [Line2D([], [], color=colour_of[p], marker="o", linestyle="") for p in comparison.policies]
+    top = 1.0 - 0.55 / fig.get_figheight()  # the legend goes under the title
+    fig.legend(
+        handles, comparison.policies, loc="upper center", bbox_to_anchor=(0.5, top), ncol=3, frameon=False
+    )
+    fig.tight_layout(rect=(0, 0, 0.9, top - 0.3 / fig.get_figheight()))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

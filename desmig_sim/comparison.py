@@ -186,26 +186,33 @@ class Comparison:
                 out[:, k] = values[:, : index + 1, k].sum(axis=1)
         return out
 
-    def _row(self, values: np.ndarray, base: np.ndarray, column: str) -> dict[str, float]:
-        """Band of one scenario's values and the paired difference against the baseline's."""
-        p10, p90 = stats.band(values)
-        b10, b90 = stats.band(base)
-        diff = stats.paired_difference(
-            values, base, confidence=self.confidence, better=self.outcomes[column].better
-        )
+    def _statistics(self, values: np.ndarray, base: np.ndarray) -> dict[str, np.ndarray]:
+        """Bands of a scenario's and the baseline's values and their paired differences.
+
+        Args:
+            values: The scenario's values, replications along the first axis, outcomes along the last.
+            base: The baseline's values on the same seeds, same shape.
+
+        Returns:
+            Column name -> array of ``values.shape[1:]``.
+        """
+        better = np.array([self.outcomes[c].better for c in self.columns])
+        diff = stats.paired_differences(values, base, confidence=self.confidence, better=better)
+        p10, p90 = stats.bands(values)
+        b10, b90 = stats.bands(base)
         return {
-            "n": diff.n,
-            "mean": float(values.mean()),
+            "n": diff["n"],
+            "mean": values.mean(axis=0),
             "p10": p10,
             "p90": p90,
-            "baseline_mean": float(base.mean()),
+            "baseline_mean": base.mean(axis=0),
             "baseline_p10": b10,
             "baseline_p90": b90,
-            "diff_mean": diff.mean,
-            "diff_low": diff.low,
-            "diff_high": diff.high,
-            "diff_sd": diff.sd,
-            "share_better": diff.share_better,
+            "diff_mean": diff["mean"],
+            "diff_low": diff["low"],
+            "diff_high": diff["high"],
+            "diff_sd": diff["sd"],
+            "share_better": diff["share_better"],
         }
 
     @cached_property
@@ -270,31 +277,28 @@ class Comparison:
         The baseline's own rows compare it with itself (difference 0). A policy's end of programme
         is its own; the baseline's values are taken at the same month.
         """
-        rows = []
+        frames = []
+        k = len(self.columns)
+        info = [self.outcomes[c] for c in self.columns]
         for name in self.names:
-            role = "baseline" if name == self.baseline else "policy"
             for h in self.horizon_points[name]:
+                columns = {
+                    "scenario": name,
+                    "role": "baseline" if name == self.baseline else "policy",
+                    "horizon": h.name,
+                    "horizon_label": h.label,
+                    "month": h.month,
+                    "date": h.date,
+                    "outcome": self.columns,
+                    "label": [i.label for i in info],
+                    "unit": [i.unit for i in info],
+                    "aggregation": [i.aggregation for i in info],
+                    "better": [{1: "higher", -1: "lower", 0: "neither"}[i.better] for i in info],
+                }
                 values = self._at_horizon(name, h.month)
                 base = self._at_horizon(self.baseline, h.month)
-                for k, column in enumerate(self.columns):
-                    info = self.outcomes[column]
-                    rows.append(
-                        {
-                            "scenario": name,
-                            "role": role,
-                            "horizon": h.name,
-                            "horizon_label": h.label,
-                            "month": h.month,
-                            "date": h.date,
-                            "outcome": column,
-                            "label": info.label,
-                            "unit": info.unit,
-                            "aggregation": info.aggregation,
-                            "better": {1: "higher", -1: "lower", 0: "neither"}[info.better],
-                            **self._row(values[:, k], base[:, k], column),
-                        }
-                    )
-        return pd.DataFrame(rows)
+                frames.append(pd.DataFrame({**columns, **self._statistics(values, base)}, index=range(k)))
+        return pd.concat(frames, ignore_index=True)
 
     @cached_property
     def over_time(self) -> pd.DataFrame:
@@ -302,22 +306,21 @@ class Comparison:
 
         Values are the monthly values as recorded (flows are per month, not cumulative).
         """
-        rows = []
-        base = self.values[self.baseline]
+        frames = []
+        m, k = len(self.months), len(self.columns)
         for name in self.names:
-            values = self.values[name]
-            for j, (month, date) in enumerate(zip(self.months, self.dates, strict=True)):
-                for k, column in enumerate(self.columns):
-                    rows.append(
-                        {
-                            "scenario": name,
-                            "month": int(month),
-                            "date": date,
-                            "outcome": column,
-                            **self._row(values[:, j, k], base[:, j, k], column),
-                        }
-                    )
-        return pd.DataFrame(rows)
+            computed = self._statistics(self.values[name], self.values[self.baseline])
+            frame = pd.DataFrame(
+                {
+                    "scenario": name,
+                    "month": np.repeat(self.months, k),
+                    "date": np.repeat(self.dates, k),
+                    "outcome": np.tile(np.array(self.columns, dtype=object), m),
+                    **{column: array.reshape(m * k) for column, array in computed.items()},
+                }
+            )
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
 
     def differences_over_time(self) -> pd.DataFrame:
         """The paired differences of each policy every month (one row per policy, month and outcome)."""

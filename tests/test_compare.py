@@ -375,3 +375,26 @@ def test_independent_difference_is_welchs_interval():
     expected = sps.ttest_ind(policy, base, equal_var=False).confidence_interval(0.95)
     assert got.mean == pytest.approx(-2.25), "difference of the means"
     assert (got.low, got.high) == pytest.approx((expected.low, expected.high), rel=1e-12), "Welch interval"
+
+
+def test_vectorised_statistics_agree_with_the_scalar_ones():
+    from desmig_sim.stats import band, bands, paired_difference, paired_differences
+
+    rng = np.random.default_rng(5)
+    policy, base = rng.normal(size=(6, 4, 3)), rng.normal(size=(6, 4, 3))
+    better = np.array([1, -1, 0])
+    many = paired_differences(policy, base, better=better)
+    low, high = bands(policy)
+    for j in range(4):
+        for k in range(3):
+            one = paired_difference(policy[:, j, k], base[:, j, k], better=int(better[k]))
+            got = [many[key][j, k] for key in ("mean", "low", "high", "sd")]
+            assert got == pytest.approx([one.mean, one.low, one.high, one.sd], rel=1e-12), "same interval"
+            assert many["share_better"][j, k] == pytest.approx(one.share_better, nan_ok=True), "same share"
+            assert (low[j, k], high[j, k]) == pytest.approx(band(policy[:, j, k]), rel=1e-12), "same band"
+
+
+def test_baseline_given_twice_runs_once(baseline, policy):
+    both = desmig_sim.compare([baseline, policy], replications=2, baseline=baseline, seed=3)
+    assert both.names == [baseline.name, policy.name], "the baseline is not repeated among the policies"
+    assert both.policies == [policy.name] and both.baseline == baseline.name

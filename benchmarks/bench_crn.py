@@ -59,8 +59,8 @@ def widths(root: int, replications: int, workers: int) -> dict[tuple[str, str], 
                 "scenario == @policy.name and horizon == @horizon and outcome == @outcome"
             )
             welch = independent_difference(
-                other._at_horizon(policy.name, point.month)[:, k],
-                crn._at_horizon(baseline.name, point.month)[:, k],
+                other.values_at(policy.name, point.month)[:, k],
+                crn.values_at(baseline.name, point.month)[:, k],
             )
             out[(outcome, f"{horizon} ({point.date})")] = {
                 "crn": float(row["diff_high"].iloc[0] - row["diff_low"].iloc[0]),

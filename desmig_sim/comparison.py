@@ -176,8 +176,12 @@ class Comparison:
         """Number of paired replications."""
         return len(self.seeds)
 
-    def _at_horizon(self, name: str, month: int) -> np.ndarray:
-        """Replication x outcome values at a horizon month (cumulative outcomes summed to it)."""
+    def values_at(self, name: str, month: int) -> np.ndarray:
+        """A scenario's values at a month as compared at a horizon, replication x outcome (:attr:`columns`).
+
+        Cumulative outcomes are summed from the first month to ``month``; the others are the
+        month's pooled value.
+        """
         values = self.values[name]
         index = int(np.searchsorted(self.months, month))
         out = values[:, index, :].copy()
@@ -246,8 +250,8 @@ class Comparison:
         rows = []
         for name in self.names:
             for h in self.horizon_points[name]:
-                values = self._at_horizon(name, h.month)
-                base = self._at_horizon(self.baseline, h.month)
+                values = self.values_at(name, h.month)
+                base = self.values_at(self.baseline, h.month)
                 for k, column in enumerate(self.columns):
                     for i, seed in enumerate(self.seeds):
                         rows.append(
@@ -295,8 +299,8 @@ class Comparison:
                     "aggregation": [i.aggregation for i in info],
                     "better": [{1: "higher", -1: "lower", 0: "neither"}[i.better] for i in info],
                 }
-                values = self._at_horizon(name, h.month)
-                base = self._at_horizon(self.baseline, h.month)
+                values = self.values_at(name, h.month)
+                base = self.values_at(self.baseline, h.month)
                 frames.append(pd.DataFrame({**columns, **self._statistics(values, base)}, index=range(k)))
         return pd.concat(frames, ignore_index=True)
 
@@ -316,6 +320,7 @@ class Comparison:
                     "month": np.repeat(self.months, k),
                     "date": np.repeat(self.dates, k),
                     "outcome": np.tile(np.array(self.columns, dtype=object), m),
+                    "unit": np.tile(np.array([self.outcomes[c].unit for c in self.columns], dtype=object), m),
                     **{column: array.reshape(m * k) for column, array in computed.items()},
                 }
             )
@@ -324,7 +329,18 @@ class Comparison:
 
     def differences_over_time(self) -> pd.DataFrame:
         """The paired differences of each policy every month (one row per policy, month and outcome)."""
-        keep = ["scenario", "month", "date", "outcome", "n", "diff_mean", "diff_low", "diff_high", "diff_sd"]
+        keep = [
+            "scenario",
+            "month",
+            "date",
+            "outcome",
+            "unit",
+            "n",
+            "diff_mean",
+            "diff_low",
+            "diff_high",
+            "diff_sd",
+        ]
         frame = self.over_time.loc[self.over_time["scenario"].isin(self.policies), [*keep, "share_better"]]
         frame = frame.rename(
             columns={
@@ -335,7 +351,6 @@ class Comparison:
                 "diff_sd": "sd",
             }
         )
-        frame.insert(4, "unit", frame["outcome"].map(lambda c: self.outcomes[c].unit))
         return frame.reset_index(drop=True)
 
     def replications_needed(self, outcome: str, width: float, horizon: str = END_OF_RUN) -> dict[str, int]:

@@ -103,7 +103,15 @@ def indices(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for outcome in experiment.spec.outcomes:
         y = means[outcome.key].to_numpy(dtype=float)
-        if kind == "sobol":
+        if np.ptp(y) == 0.0:
+            # The outcome does not vary over the design: every index is undefined (NaN), not zero.
+            columns = (
+                ("S1", "S1_conf", "ST", "ST_conf")
+                if kind == "sobol"
+                else ("mu_star", "mu_star_conf", "mu", "sigma")
+            )
+            found = {c: np.full(len(factors), np.nan) for c in columns}
+        elif kind == "sobol":
             found = sobol.analyze(
                 problem,
                 y,
@@ -151,7 +159,9 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
 def plot_indices(frame: pd.DataFrame, outcome: str, title: str, path: Path) -> Path:
     """A tornado plot of one outcome's indices (largest at the top), with confidence bars."""
     rows = frame[frame["outcome"] == outcome]
-    sobol = "ST" in rows.columns and rows["ST"].notna().any()
+    sobol = "ST" in rows.columns
+    if rows[["ST" if sobol else "mu_star"]].isna().all().all():
+        title += "\n(the outcome does not vary over the design: indices undefined)"
     order = rows.sort_values("ST" if sobol else "mu_star")
     y = np.arange(len(order))
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(order) + 1.8), layout="constrained")

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format docs bench clean
+.PHONY: demo test lint format docs bench bench-sweep clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ docs: $(STAMP)
 ## Speed benchmarks (figures in benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+
+## Sweep throughput: 200 runs, serial vs 2 processes vs local Dask (figures in benchmarks/README.md).
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache

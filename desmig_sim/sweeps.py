@@ -274,15 +274,3 @@ def export(out: str | Path, fmt: Literal["csv", "parquet"] = "csv", to: str | Pa
         write_manifest(stage, manifest, files, lambda p: target / p.name)
     return target
 
-
-def require_complete(out: str | Path) -> None:
-    """Raise if a sweep folder lacks runs (failed or never run), naming how many."""
-    with SweepStore(out, read_only=True) as store:
-        counts = store.counts()
-        expected = len(store.design()) * len(_read_json(Path(out) / MANIFEST).get("seeds", [0]))
-    if counts[OK] < expected:
-        raise ExperimentError(
-            str(out),
-            f"the sweep is incomplete ({counts[OK]} of {expected} runs stored, {counts[FAILED]} failed);"
-            " allowed: a complete sweep (run the sweep again to retry the failed runs)",
-        )

@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .errors import ExperimentError
 from .executors import Payload, Task, make_executor
 from .experiments import Experiment
 from .outcomes import OUTCOMES
@@ -273,4 +272,3 @@ def export(out: str | Path, fmt: Literal["csv", "parquet"] = "csv", to: str | Pa
         }
         write_manifest(stage, manifest, files, lambda p: target / p.name)
     return target
-

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from desmig_sim import load_experiment
-from desmig_sim.sweeps import results, run_sweep
+from desmig_sim.sweeps import results, run_sweep, runs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,11 +94,14 @@ def main() -> None:
                 walls.append(time.perf_counter() - clock)
                 assert report.done == experiment.runs, f"{name}: {report.failed} runs failed"
                 tables[name] = results(out)
+                busy = float(runs(out)["seconds"].sum())
             times[name] = statistics.median(walls)
             workers = 1 if name == "serial" else args.workers
+            # Mean run time and (summed run time / wall) tell CPU contention from executor overhead.
             print(
                 f"{name:8s} x{workers}: {times[name]:7.1f} s (median of {len(walls)}),"
-                f" {experiment.runs / times[name]:5.2f} runs/s, load {os.getloadavg()[0]:.2f}",
+                f" {experiment.runs / times[name]:5.2f} runs/s, mean run {busy / experiment.runs:.2f} s,"
+                f" runs in parallel {busy / walls[-1]:.2f}, load {os.getloadavg()[0]:.2f}",
                 flush=True,
             )
         reference = next(iter(tables.values()))

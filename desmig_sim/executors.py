@@ -17,10 +17,12 @@ import time
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any, Literal, NamedTuple
 
+from .errors import ExperimentError
 from .experiments import Experiment, OutcomeSpec, outcome_value, scenario_with
 from .provenance import utc_now
 from .runner import run
@@ -140,6 +142,26 @@ def chunks(tasks: Sequence[Task], workers: int, per_worker: int = 8, largest: in
     return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
 
 
+#: Thread pools of numerical libraries, limited to one thread in each worker process so that
+#: workers do not compete for the cores they were given (as dask.distributed does by default).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def _one_thread_per_worker() -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @dataclass
 class SerialExecutor:
     """Runs every task in this process, one at a time."""
@@ -179,7 +201,8 @@ class ProcessExecutor:
             initargs=(payload,),
         )
         try:
-            pending = {pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks(tasks, self.workers)}
+            with _one_thread_per_worker():  # workers start at the first submits and inherit this
+                pending = {pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks(tasks, self.workers)}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -223,7 +246,17 @@ class DaskExecutor:
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
             )
-        client = Client(cluster if cluster is not None else self.scheduler)
+        try:
+            client = Client(cluster if cluster is not None else self.scheduler, timeout="30s")
+        except (OSError, TimeoutError) as exc:
+            if cluster is not None:
+                cluster.close()
+            raise ExperimentError(
+                str(self.scheduler),
+                f"cannot reach the Dask scheduler ({exc}); allowed: the address of a running scheduler,"
+                " e.g. tcp://HOST:8786",
+                field="--scheduler",
+            ) from None
         try:
             info = client.scheduler_info()
             self._seen_workers = len(info.get("workers", {}))

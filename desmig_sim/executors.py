@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import socket
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -126,9 +127,17 @@ def run_chunk(payload: Payload, tasks: Sequence[Task]) -> list[RunRecord]:
 _WORKER_PAYLOAD: Payload | None = None
 
 
-def _init_worker(payload: Payload) -> None:
+def _init_worker(payload: Payload, parent: int) -> None:
     global _WORKER_PAYLOAD
     _WORKER_PAYLOAD = payload
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every_seconds: float = 0.5) -> None:
+    """End this worker when the sweep process is gone (e.g. ``kill -9``), instead of lingering."""
+    while os.getppid() == parent:
+        time.sleep(every_seconds)
+    os._exit(1)
 
 
 def _run_chunk_in_worker(tasks: Sequence[Task]) -> list[RunRecord]:
@@ -198,7 +207,7 @@ class ProcessExecutor:
             max_workers=self.workers,
             mp_context=get_context("spawn"),
             initializer=_init_worker,
-            initargs=(payload,),
+            initargs=(payload, os.getpid()),
         )
         try:
             with _one_thread_per_worker():  # workers start at the first submits and inherit this

@@ -145,19 +145,56 @@ def _status(out: Path) -> dict:
         return {}
 
 
-def test_resume_after_kill_9_equals_an_uninterrupted_sweep(tmp_path):
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("executor", ["serial", "process"])
+def test_resume_after_kill_9_equals_an_uninterrupted_sweep(tmp_path, executor):
     experiment_file = tiny(tmp_path, replications=8, months=24)
     out = tmp_path / "killed"
-    command = [str(BIN / "desmig-sim"), "sweep", str(experiment_file), "--out", str(out)]
+    command = [
+        str(BIN / "desmig-sim"),
+        "sweep",
+        str(experiment_file),
+        "--out",
+        str(out),
+        "--executor",
+        executor,
+    ]
+    if executor == "process":
+        command += ["--workers", "2"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while _status(out).get("ok", 0) < 5 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
+        workers = _children(process.pid)
         os.kill(process.pid, signal.SIGKILL)
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL, "the sweep was killed, not finished"
+    deadline = time.monotonic() + 15
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "worker processes end with the killed sweep"
     with SweepStore(out, read_only=True) as store:
         stored = store.counts()["ok"]
     assert 5 <= stored < 48, f"the kill should leave a partial sweep, {stored} of 48 runs stored"

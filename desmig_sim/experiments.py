@@ -290,7 +290,7 @@ class ExperimentSpec(BaseModel):
         if size * self.replications > MAX_POINTS * 10 or size > MAX_POINTS:
             raise ValueError(
                 f"`design`: {size} points x {self.replications} replications is too large;"
-                f" allowed: at most {MAX_POINTS} points"
+                f" allowed: at most {MAX_POINTS} points and {MAX_POINTS * 10} runs"
             )
         return self
 

@@ -18,10 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -158,6 +154,11 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
 
 def plot_indices(frame: pd.DataFrame, outcome: str, title: str, path: Path) -> Path:
     """A tornado plot of one outcome's indices (largest at the top), with confidence bars."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     rows = frame[frame["outcome"] == outcome]
     sobol = "ST" in rows.columns
     if rows[["ST" if sobol else "mu_star"]].isna().all().all():

@@ -356,3 +356,18 @@ def test_sensitivity_command_writes_indices_tables_and_plots(tmp_path, capsys, n
     for outcome in experiment.spec.outcomes:
         assert (folder / f"{outcome.key}.png").stat().st_size > 10_000, "a plot per outcome"
     assert "sensitivity" in capsys.readouterr().out
+
+
+def test_cli_refuses_a_changed_experiment_and_a_scheduler_without_dask(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["sweep", str(tiny(tmp_path)), "--out", str(out), "--replications", "1"]) == 0
+    stored = runs(out)
+    assert main(["sweep", str(tiny(tmp_path)), "--out", str(out)]) == 2, "another experiment: exit 2"
+    err = capsys.readouterr().err
+    assert "--restart" in err and "Traceback" not in err, err
+    pd.testing.assert_frame_equal(runs(out), stored)  # the refused sweep changed nothing
+    code = main(
+        ["sweep", str(tiny(tmp_path)), "--out", str(tmp_path / "b"), "--scheduler", "tcp://127.0.0.1:1"]
+    )
+    assert code == 2 and "--executor dask" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()

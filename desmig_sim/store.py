@@ -132,8 +132,8 @@ class SweepStore:
             raise ExperimentError(
                 str(self.folder),
                 f"holds a sweep of a different experiment or version of it (hash {known[:12]}, now"
-                f" {experiment_hash[:12]}); allowed: a new --out folder, or --restart to discard the"
-                " stored runs",
+                f" {experiment_hash[:12]}); allowed: a new --out folder, or --restart to discard"
+                " the stored runs",
             )
         if known is not None:
             return

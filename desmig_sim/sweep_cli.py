@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .executors import EXECUTORS
 from .experiments import Experiment, load_experiment
-from .sweeps import SweepReport, export, run_sweep
+from .sweeps import SweepReport, check_resumable, export, run_sweep
 
 EXIT_RUNS_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -41,6 +41,8 @@ def _bad_executor(args: argparse.Namespace) -> bool:
 def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> SweepReport:
     from .cli import _progress
 
+    if not args.restart:
+        check_resumable(experiment, args.out)
     with _progress() as progress:
         task = progress.add_task(experiment.name, total=experiment.runs)
 

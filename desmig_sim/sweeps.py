@@ -21,12 +21,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .errors import ExperimentError
 from .executors import Payload, Task, make_executor
 from .experiments import Experiment
 from .outcomes import OUTCOMES
 from .output import staged_directory, write_manifest, write_table
 from .provenance import environment, utc_now, write_json
-from .store import FAILED, OK, SweepStore
+from .store import FAILED, OK, STORE_FILE, SweepStore
 
 MANIFEST = "manifest.json"
 STATUS = "status.json"
@@ -90,6 +91,24 @@ def _read_json(path: Path) -> dict[str, Any]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def check_resumable(experiment: Experiment, out: str | Path) -> None:
+    """Raise before any work if ``out`` holds a sweep of a different experiment.
+
+    Raises:
+        ExperimentError: Naming the folder and what to do (a new ``--out`` or ``--restart``).
+    """
+    if (Path(out) / STORE_FILE).is_file():
+        with SweepStore(out, read_only=True) as store:
+            known = store.meta().get("experiment_hash")
+        if known is not None and known != experiment.content_hash():
+            raise ExperimentError(
+                str(out),
+                f"holds a sweep of a different experiment or version of it (hash {known[:12]}, now"
+                f" {experiment.content_hash()[:12]}); allowed: a new --out folder, or --restart to discard"
+                " the stored runs",
+            )
 
 
 def run_sweep(
@@ -174,6 +193,7 @@ def run_sweep(
                 **counts,
                 "missing": report.total - sum(counts.values()),
             }
+            manifest["executor"] = report.executor
             manifest["status"] = "complete" if counts[OK] == report.total else "incomplete"
             manifest["finished"] = session["finished"]
             write_json(out / MANIFEST, manifest)

@@ -27,6 +27,7 @@ from .experiments import Experiment
 from .outcomes import OUTCOMES
 from .output import staged_directory, write_manifest, write_table
 from .provenance import environment, utc_now, write_json
+from .stats import BETTER_WHEN_HIGHER
 from .store import FAILED, OK, STORE_FILE, SweepStore
 
 MANIFEST = "manifest.json"
@@ -78,7 +79,11 @@ def _manifest(experiment: Experiment, previous: dict[str, Any]) -> dict[str, Any
         "replications": len(experiment.seeds),
         "seeds": list(experiment.seeds),
         "outcomes": {
-            o.key: {**o.model_dump(mode="json", exclude_none=True), "unit": OUTCOMES[o.column]}
+            o.key: {
+                **o.model_dump(mode="json", exclude_none=True),
+                "meaning": OUTCOMES[o.column],
+                "better_when": {1: "higher", -1: "lower"}.get(BETTER_WHEN_HIGHER.get(o.column, 0), "neither"),
+            }
             for o in experiment.spec.outcomes
         },
         "sessions": previous.get("sessions", []),

@@ -455,13 +455,9 @@ def _check_outcomes(spec: ExperimentSpec, base: Scenario, source: str) -> None:
             )
 
 
-def _build(data: dict[str, Any], path: Path, text: str) -> Experiment:
+def _base_scenario(spec: ExperimentSpec, path: Path) -> Scenario:
+    """The base scenario with the experiment's constants applied."""
     source = str(path)
-    try:
-        spec = ExperimentSpec.model_validate(data)
-    except ValidationError as exc:
-        where, fld, detail = explain_validation_error(exc, ExperimentSpec, source)
-        raise ExperimentError(where, detail, field=fld) from None
     base_file = path.parent / spec.scenario
     if not base_file.is_file():
         raise ExperimentError(
@@ -470,11 +466,16 @@ def _build(data: dict[str, Any], path: Path, text: str) -> Experiment:
             field="scenario",
         )
     base = load_scenario(base_file)
-    if spec.constants:
-        try:
-            base = scenario_with(base, spec.constants, source)
-        except ScenarioError as exc:
-            raise ExperimentError(source, exc.detail, field=f"constants.{exc.field}") from None
+    if not spec.constants:
+        return base
+    try:
+        return scenario_with(base, spec.constants, source)
+    except ScenarioError as exc:
+        raise ExperimentError(source, exc.detail, field=f"constants.{exc.field}") from None
+
+
+def _check_factor_values(spec: ExperimentSpec, base: Scenario, source: str) -> None:
+    """Each factor's values (or range ends), one at a time on the base scenario, as scenario settings."""
     for group in ("levers", "uncertainties"):
         for i, factor in enumerate(getattr(spec, group)):
             ends = {"low": factor.low, "high": factor.high} if factor.values is None else {}
@@ -486,7 +487,31 @@ def _build(data: dict[str, Any], path: Path, text: str) -> Experiment:
                     raise ExperimentError(
                         source, f"{factor.path} = {value!r}: {exc.detail}", field=f"{group}[{i}].{key}"
                     ) from None
-    _check_outcomes(spec, base, source)
+
+
+def _check_points(experiment: Experiment) -> None:
+    """Every design point as a scenario (cross-field rules can fail only for some combinations)."""
+    for point in experiment.design.index:
+        try:
+            experiment.scenario_at(int(point))
+        except ScenarioError as exc:
+            values = ", ".join(f"{k} = {v!r}" for k, v in experiment.point_values(int(point)).items())
+            raise ExperimentError(
+                str(experiment.path),
+                f"design point {point} ({values}) is not a valid scenario: {exc.detail}",
+                field=_factor_field(experiment.spec, exc.field or ""),
+            ) from None
+
+
+def _build(data: dict[str, Any], path: Path, text: str) -> Experiment:
+    try:
+        spec = ExperimentSpec.model_validate(data)
+    except ValidationError as exc:
+        where, fld, detail = explain_validation_error(exc, ExperimentSpec, str(path))
+        raise ExperimentError(where, detail, field=fld) from None
+    base = _base_scenario(spec, path)
+    _check_factor_values(spec, base, str(path))
+    _check_outcomes(spec, base, str(path))
     settings = spec.design
     design = generate(
         settings.kind,
@@ -496,18 +521,10 @@ def _build(data: dict[str, Any], path: Path, text: str) -> Experiment:
         second_order=settings.second_order,
         seed=spec.seed if settings.seed is None else settings.seed,
     )
-    seeds = tuple(seeds_for(base, spec.replications, spec.seed))
-    experiment = Experiment(spec, path, text, base, design, seeds)
-    for point in design.index:
-        try:
-            experiment.scenario_at(int(point))
-        except ScenarioError as exc:
-            values = ", ".join(f"{k} = {v!r}" for k, v in experiment.point_values(int(point)).items())
-            raise ExperimentError(
-                source,
-                f"design point {point} ({values}) is not a valid scenario: {exc.detail}",
-                field=_factor_field(spec, exc.field or ""),
-            ) from None
+    experiment = Experiment(
+        spec, path, text, base, design, tuple(seeds_for(base, spec.replications, spec.seed))
+    )
+    _check_points(experiment)
     return experiment
 
 

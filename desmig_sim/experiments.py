@@ -316,7 +316,7 @@ def _factor_field(spec: ExperimentSpec, path: str) -> str:
     return f"constants.{path}" if path in spec.constants else path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Experiment:
     """A loaded experiment: its spec, base scenario, design table and seeds.
 

@@ -371,3 +371,11 @@ def test_cli_refuses_a_changed_experiment_and_a_scheduler_without_dask(tmp_path,
     )
     assert code == 2 and "--executor dask" in capsys.readouterr().err
     assert not (tmp_path / "b").exists()
+
+
+def test_dask_without_a_scheduler_uses_a_local_cluster(tmp_path):
+    experiment = load_experiment(tiny(tmp_path, replications=1))
+    local = desmig_sim.sweep(experiment, tmp_path / "local", executor="dask", workers=2)
+    pd.testing.assert_frame_equal(local, desmig_sim.sweep(experiment, tmp_path / "serial"))
+    session = json.loads((tmp_path / "local" / "manifest.json").read_text())["sessions"][-1]
+    assert session["scheduler"] == "LocalCluster" and session["dask_workers"] == 2

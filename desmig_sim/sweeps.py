@@ -188,6 +188,7 @@ def run_sweep(
                 "seconds": round(report.seconds, 3),
                 **report.executor,
                 "argv": sys.argv,
+                "environment": manifest["environment"],  # a resume may run other code: kept per session
                 "skipped": report.skipped,
                 "done": report.done,
                 "failed": report.failed,

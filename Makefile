@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format docs bench bench-crn clean
+.PHONY: demo test lint format docs bench bench-crn bench-sweep clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench: $(STAMP)
 ## Common random numbers: CI width of policy differences, paired vs independent seeds.
 bench-crn: $(STAMP)
 	$(BIN)/python benchmarks/bench_crn.py --replications 20 --repeats 3
+## Sweep throughput: 200 runs, serial vs 2 processes vs local Dask (figures in benchmarks/README.md).
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache

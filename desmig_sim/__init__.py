@@ -2,9 +2,12 @@
 
 from .agents import Cooperative, Household, Migrant
 from .comparison import Comparison, compare
+from .experiments import Experiment, load_experiment
 from .model import DesmigratifModel
 from .runner import RunResult, run, run_replications
 from .scenario import Scenario, default_scenario, load_scenario
+from .sensitivities import sensitivity
+from .sweeps import sweep
 
 __version__ = "0.1.0"
 
@@ -12,6 +15,7 @@ __all__ = [
     "Comparison",
     "Cooperative",
     "DesmigratifModel",
+    "Experiment",
     "Household",
     "Migrant",
     "RunResult",
@@ -19,7 +23,10 @@ __all__ = [
     "__version__",
     "compare",
     "default_scenario",
+    "load_experiment",
     "load_scenario",
     "run",
     "run_replications",
+    "sensitivity",
+    "sweep",
 ]

@@ -41,6 +41,7 @@ from .provenance import environment, utc_now
 from .reporting import KEY_OUTCOMES, format_number, summary_table
 from .runner import run_replications
 from .scenario import SCENARIO_DIR, Scenario, load_scenario
+from .sweep_cli import add_sweep_commands
 
 EXIT_BAD_INPUT = 2
 # Tables stay readable when output goes to a file or CI log (rich would assume 80 columns).
@@ -426,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="generate docs/parameters.md from the code")
     p.add_argument("--check", action="store_true", help="fail if docs/parameters.md is out of date")
     p.set_defaults(func=cmd_docs)
+
+    add_sweep_commands(sub, _positive_int)  # sweep, sensitivity, export (desmig_sim/sweep_cli.py)
     return parser
 
 

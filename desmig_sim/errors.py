@@ -25,3 +25,7 @@ class InputFileError(Exception):
 
 class ScenarioError(InputFileError):
     """A scenario file is not valid."""
+
+
+class ExperimentError(InputFileError):
+    """An experiment file (or the sweep folder it is resumed into) is not valid."""

@@ -16,7 +16,7 @@ import hashlib
 import json
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -218,24 +218,44 @@ def _resolve(path: Path, stack: tuple[Path, ...], origin: dict[tuple[Any, ...], 
     return merged
 
 
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """The keys allowed at the table that holds ``loc``'s last element."""
-    model: Any = Scenario
+def _model_class(annotation: Any) -> Any:
+    """The model class of a field annotation (``Model`` or ``list[Model]``), else None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is list:
+        (item,) = get_args(annotation) or (None,)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return _ListOf(item)
+    return None
+
+
+class _ListOf:
+    """Marks a field that holds a list of tables of one model (e.g. ``[[levers]]``)."""
+
+    def __init__(self, item: type[BaseModel]) -> None:
+        self.item = item
+
+
+def _allowed_keys(loc: tuple[Any, ...], root: type[BaseModel] | None = None) -> list[str]:
+    """The keys allowed at the table that holds ``loc``'s last element (``root``: the file's model)."""
+    model: Any = Scenario if root is None else root
     for part in loc[:-1]:
-        if isinstance(part, int) or model is None:
+        if isinstance(part, int) and isinstance(model, _ListOf):
+            model = model.item
+            continue
+        if isinstance(part, int) or model is None or isinstance(model, _ListOf):
             return []
         field = model.model_fields.get(part)
-        annotation = field.annotation if field else None
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-    return list(model.model_fields) if model is not None else []
+        model = _model_class(field.annotation if field else None)
+    return list(model.model_fields) if isinstance(model, type) else []
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: dict[str, Any], root: type[BaseModel] | None = None) -> str:
     kind = error["type"]
     loc = error["loc"]
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc)
+        allowed = _allowed_keys(loc, root)
         hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         did = f" (did you mean `{hint[0]}`?)" if hint else ""
         return f"is not a known key{did}; allowed keys: {', '.join(allowed)}"
@@ -300,18 +320,41 @@ def scenario_from_dict(
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        first = max(errors, key=lambda e: len(e["loc"]))
-        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        where = _origin_of(loc, origin or {}, source)
-        more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
-        field = _field_path(loc) or None
-        detail = _describe(first)
-        if field is None and detail.startswith("`"):
-            # Cross-field checks name their field themselves: "`a.b.c`: message".
-            field, detail = detail[1:].split("`: ", 1)
-            where = _origin_of(tuple(field.split(".")), origin or {}, source)
-        raise ScenarioError(where, detail + more, field=field) from None
+        where, field, detail = explain_validation_error(exc, Scenario, source, origin)
+        raise ScenarioError(where, detail, field=field) from None
+
+
+def explain_validation_error(
+    exc: ValidationError,
+    root: type[BaseModel],
+    source: str,
+    origin: dict[tuple[Any, ...], str] | None = None,
+) -> tuple[str, str | None, str]:
+    """The first problem of a pydantic error, worded for a person editing an input file.
+
+    Shared by scenario and experiment files so that both word their errors alike.
+
+    Args:
+        exc: The validation error.
+        root: The model the file was validated against (for the allowed keys of a table).
+        source: The file that was validated.
+        origin: Which file set each field (files that ``extends`` others), if known.
+
+    Returns:
+        ``(file, dotted field path or None, message naming the value and what is allowed)``.
+    """
+    errors = exc.errors()
+    first = max(errors, key=lambda e: len(e["loc"]))
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    where = _origin_of(loc, origin or {}, source)
+    more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
+    field = _field_path(loc) or None
+    detail = _describe(first, root)
+    if field is None and detail.startswith("`"):
+        # Cross-field checks name their field themselves: "`a.b.c`: message".
+        field, detail = detail[1:].split("`: ", 1)
+        where = _origin_of(tuple(field.split(".")), origin or {}, source)
+    return where, field, detail + more
 
 
 def load_scenario(path: str | Path) -> Scenario:

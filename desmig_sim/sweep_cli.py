@@ -1,0 +1,176 @@
+"""The ``sweep``, ``sensitivity`` and ``export`` subcommands of ``desmig-sim``.
+
+Kept apart from :mod:`desmig_sim.cli` (which only registers them) so that the sweep commands
+have one home. A bad experiment file exits with code 2 before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from .executors import EXECUTORS
+from .experiments import Experiment, load_experiment
+from .sweeps import SweepReport, check_resumable, export, run_sweep
+
+EXIT_RUNS_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def _experiment(args: argparse.Namespace) -> Experiment:
+    experiment = load_experiment(args.experiment)
+    cuts = {k: getattr(args, k) for k in ("months", "villages", "households", "replications", "samples")}
+    if any(v is not None for v in cuts.values()):
+        experiment = experiment.reduced(**cuts)
+    return experiment
+
+
+def _bad_executor(args: argparse.Namespace) -> bool:
+    from .cli import errors
+
+    if args.scheduler and args.executor != "dask":
+        errors.print(f"error: --scheduler needs --executor dask (not {args.executor})", highlight=False)
+        return True
+    return False
+
+
+def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> SweepReport:
+    from .cli import _progress
+
+    if not args.restart:
+        check_resumable(experiment, args.out)
+    with _progress() as progress:
+        task = progress.add_task(experiment.name, total=experiment.runs)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return run_sweep(
+            experiment,
+            args.out,
+            executor=args.executor,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            restart=args.restart,
+            progress=update,
+        )
+
+
+def _summary(report: SweepReport) -> int:
+    from .cli import console, errors
+
+    table = Table(title=f"Sweep {report.out}", title_justify="left")
+    for header in ("runs", "done now", "failed", "skipped (already stored)", "time", "executor"):
+        table.add_column(header, justify="right")
+    where = f"{report.executor.get('executor')} x{report.executor.get('workers')}"
+    table.add_row(
+        str(report.total),
+        str(report.done),
+        str(report.failed),
+        str(report.skipped),
+        f"{report.seconds:.1f} s",
+        where,
+    )
+    console.print(table)
+    for point, replication, error in report.failures[:5]:
+        errors.print(f"[red]failed:[/red] point {point}, replication {replication}: {error}", highlight=False)
+    if report.failed:
+        errors.print(
+            f"{report.failed} run(s) failed (tracebacks in the store; `desmig-sim export {report.out}`);"
+            " run the same command again to retry them."
+        )
+        return EXIT_RUNS_FAILED
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run or resume an experiment's sweep into a store."""
+    if _bad_executor(args):
+        return EXIT_BAD_INPUT
+    experiment = _experiment(args)
+    try:
+        report = _sweep_with_progress(experiment, args)
+    except KeyboardInterrupt:
+        _interrupted(args)
+        return EXIT_INTERRUPTED
+    return _summary(report)
+
+
+def _interrupted(args: argparse.Namespace) -> None:
+    from .cli import errors
+
+    errors.print(f"interrupted: finished runs are stored in {args.out}; run the same command to resume.")
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Run or resume the sweep, then write Sobol' or Morris indices, tables and plots."""
+    from .cli import console
+    from .sensitivities import check_design, write_sensitivity
+    from .sweeps import results
+
+    if _bad_executor(args):
+        return EXIT_BAD_INPUT
+    experiment = _experiment(args)
+    check_design(experiment)
+    try:
+        status = _summary(_sweep_with_progress(experiment, args))
+    except KeyboardInterrupt:
+        _interrupted(args)
+        return EXIT_INTERRUPTED
+    frame = write_sensitivity(experiment, results(args.out), Path(args.out))
+    shown = ["S1", "ST"] if "ST" in frame.columns else ["mu_star", "sigma"]
+    table = Table(title=f"{experiment.name}: sensitivity ({', '.join(shown)})", title_justify="left")
+    for header in ("outcome", "factor", *shown):
+        table.add_column(header, justify="left" if header in {"outcome", "factor"} else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(row.outcome, row.label, *(f"{getattr(row, c):.3g}" for c in shown))
+    console.print(table)
+    console.print(f"Indices, markdown table and plots in [bold]{Path(args.out) / 'sensitivity'}[/bold].")
+    return status
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a sweep's tidy tables and manifest as CSV or Parquet."""
+    from .cli import console
+
+    target = export(args.folder, args.format, args.to)
+    console.print(f"Exported to [bold]{target}[/bold].")
+    return 0
+
+
+def _add_run_options(p: argparse.ArgumentParser, positive: Any) -> None:
+    p.add_argument("experiment", help="experiment TOML file, e.g. experiments/component_ablation.toml")
+    p.add_argument("--out", required=True, help="sweep folder (store, manifest); resumed if it exists")
+    p.add_argument(
+        "--executor", choices=EXECUTORS, default="serial", help="where runs execute (default serial)"
+    )
+    p.add_argument("--workers", type=positive, help="worker processes (default: CPU count)")
+    p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--restart", action="store_true", help="discard the runs stored in --out and start again")
+    quick = p.add_argument_group("reduced form (quick checks; a different experiment hash)")
+    quick.add_argument("--months", type=positive, help="run window in months")
+    quick.add_argument("--villages", type=positive, help="keep the first N villages")
+    quick.add_argument("--households", type=positive, help="households per village")
+    quick.add_argument("--replications", type=positive, help="replications per design point")
+    quick.add_argument("--samples", type=positive, help="the design's samples (not full factorial)")
+
+
+def add_sweep_commands(sub: Any, positive: Any) -> None:
+    """Register ``sweep``, ``sensitivity`` and ``export`` on the ``desmig-sim`` subparsers."""
+    p = sub.add_parser("sweep", help="run or resume an experiment's sweep (resumable store)")
+    _add_run_options(p, positive)
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("sensitivity", help="sweep, then Sobol' or Morris sensitivity indices and plots")
+    _add_run_options(p, positive)
+    p.set_defaults(func=cmd_sensitivity)
+
+    p = sub.add_parser("export", help="export a sweep's tidy results (CSV or Parquet) with its manifest")
+    p.add_argument("folder", help="a sweep folder (made by `desmig-sim sweep`)")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format (default csv)")
+    p.add_argument("--to", help="export folder (default: <folder>/export)")
+    p.set_defaults(func=cmd_export)

@@ -16,7 +16,7 @@ import hashlib
 import json
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -37,6 +37,10 @@ from .villages import COHORTS, VillageInfo
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
+#: The engines that run a scenario (they compute the same model).
+Engine = Literal["vectorised", "reference"]
+ENGINES: tuple[str, ...] = get_args(Engine)
+
 
 class RunSettings(BaseModel):
     """When the simulation runs and with which seed."""
@@ -46,6 +50,14 @@ class RunSettings(BaseModel):
     start: str = Field("2017-01", pattern=YEAR_MONTH_PATTERN, description="First simulated month, 'YYYY-MM'.")
     months: int = Field(120, ge=1, le=600, description="Number of monthly steps (120 = 2017-2026).")
     seed: int = Field(20170911, ge=0, lt=2**63, description="Root seed of the run.")
+    engine: Engine = Field(
+        "vectorised",
+        description=(
+            "How the monthly phases are computed: 'vectorised' (every rule over all households at"
+            " once; fast) or 'reference' (each household, migrant and cooperative steps as plain"
+            " per-agent Python; slow, for reading and for checking). Both give the same results."
+        ),
+    )
 
 
 class WorldSettings(BaseModel):

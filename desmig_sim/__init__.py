@@ -2,6 +2,7 @@
 
 from .agents import Cooperative, Household, Migrant
 from .model import DesmigratifModel
+from .reference import ReferenceModel
 from .runner import RunResult, run, run_replications
 from .scenario import Scenario, default_scenario, load_scenario
 
@@ -12,6 +13,7 @@ __all__ = [
     "DesmigratifModel",
     "Household",
     "Migrant",
+    "ReferenceModel",
     "RunResult",
     "Scenario",
     "__version__",

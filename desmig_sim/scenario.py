@@ -137,6 +137,12 @@ class Scenario(BaseModel):
         """A copy of this scenario run with another seed."""
         return self.model_copy(update={"run": self.run.model_copy(update={"seed": int(seed)})})
 
+    def with_engine(self, engine: Engine) -> Scenario:
+        """A copy of this scenario run with another engine (validated: a kind error for unknown ones)."""
+        data = self.to_dict()
+        data["run"]["engine"] = engine
+        return Scenario.model_validate(data)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data of the resolved scenario."""
         return self.model_dump(mode="json")

@@ -98,7 +98,7 @@ def report(label: str, s: dict) -> None:
     rate = s["rate_total"]
     rate_text = f"{rate / 1e6:6.2f} M" if rate >= 1e5 else f"{rate / 1e3:6.1f} k"
     print(
-        f"{label:<46} {s['households']:>9,} hh x {s['months']:>3} mo: total {s['total']:7.2f} s"
+        f"{label:<56} {s['households']:>9,} hh x {s['months']:>3} mo: total {s['total']:7.2f} s"
         f" (init {s['init']:5.2f} s)  {rate_text} hh-months/s  peak {s['peak_mib']:6.0f} MiB"
         f"  [median of {s['runs']}, load {s['load']:.1f}]",
         flush=True,

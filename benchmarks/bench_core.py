@@ -15,9 +15,10 @@ resident set size (``resource.getrusage``). Cases:
   (model construction, shared by both engines, is reported apart).
 
 Run with ``make bench`` or ``python benchmarks/bench_core.py [--quick]``; the figures and the
-machine are recorded in ``benchmarks/README.md``. The machine load (``os.getloadavg``) is printed
-with the figures: on a shared machine timings vary from one minute to the next, which is why the
-ratio is measured within one run.
+machine are recorded in ``benchmarks/README.md``. Each case reports wall time and the CPU time of
+its process (user + system): on a shared machine the CPU time is the steadier figure. The machine
+load (``os.getloadavg``) is printed with the figures: on a shared machine timings vary from one
+minute to the next, which is why the ratio is measured within one run.
 """
 
 from __future__ import annotations
@@ -45,14 +46,18 @@ CHILD = textwrap.dedent(
     data["world"]["copies"] = copies
     data["run"]["months"] = months
     scenario = scenario_from_dict(data)
+    start = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = start.ru_utime + start.ru_stime
     t0 = time.perf_counter()
     model = DesmigratifModel(scenario, agents=agents, engine=engine)
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime - cpu0
     n = model.households.count
-    print(json.dumps({"init": t1 - t0, "run": t2 - t1, "total": t2 - t0, "peak_mib": peak, "households": n}))
+    times = {"init": t1 - t0, "run": t2 - t1, "total": t2 - t0, "cpu": cpu}
+    print(json.dumps({**times, "peak_mib": peak, "households": n}))
     """
 )
 
@@ -84,6 +89,7 @@ def summarise(runs: list[dict], months: int) -> dict:
         "months": months,
         "total": total,
         "init": statistics.median(r["init"] for r in runs),
+        "cpu": statistics.median(r["cpu"] for r in runs),
         "run": run,
         "rate_total": households * months / total,
         "rate_steps": households * months / run,
@@ -99,7 +105,8 @@ def report(label: str, s: dict) -> None:
     rate_text = f"{rate / 1e6:6.2f} M" if rate >= 1e5 else f"{rate / 1e3:6.1f} k"
     print(
         f"{label:<56} {s['households']:>9,} hh x {s['months']:>3} mo: total {s['total']:7.2f} s"
-        f" (init {s['init']:5.2f} s)  {rate_text} hh-months/s  peak {s['peak_mib']:6.0f} MiB"
+        f" (init {s['init']:5.2f} s, CPU {s['cpu']:6.2f} s)  {rate_text} hh-months/s"
+        f"  peak {s['peak_mib']:6.0f} MiB"
         f"  [median of {s['runs']}, load {s['load']:.1f}]",
         flush=True,
     )

@@ -300,3 +300,46 @@ def test_cooperative_lends_first_come_first_served_while_cash_lasts(model: Refer
 
 def test_every_outcome_column_is_checked() -> None:
     assert set(ROUNDING_TOLERANT) <= set(OUTCOMES), "tolerances name real outcome columns"
+
+
+def test_engines_agree_on_copied_villages() -> None:
+    # Copies of a village are distinct villages with their own slots, cooperatives and statistics.
+    switches = {f"components.{key}.enabled": True for key in COMPONENT_KEYS}
+    scenario = small_scenario(
+        villages=["Buraen", "Mawar"],
+        households=20,
+        months=36,
+        overrides={**switches, "world.copies": 3},
+        extra_events=[CLOSURE],
+    )
+    assert_same_model(scenario, 11)
+
+
+def test_schooling_enrols_every_child_when_attendance_is_certain(model: ReferenceModel) -> None:
+    model.params = model.params.model_copy(
+        update={
+            "schooling": model.params.schooling.model_copy(
+                update={"attendance_prob": 1.0, "left_behind_penalty": 0.0}
+            )
+        }
+    )
+    household = next(h for h in model.household_agents if h.children >= 2)
+    household.decide_schooling(1)
+    expected = min(household.children, model.params.schooling.max_children)
+    assert household.children_in_school == expected, "every child (up to the modelled number) attends"
+
+
+def test_a_failing_business_loses_its_capital_but_keeps_the_months_income(model: ReferenceModel) -> None:
+    model.month = 1
+    model.effects.base_failure = 1.0  # every business fails this month
+    household = model.household_agents[2]
+    bp, inc = model.params.business, model.params.income
+    household.business_capital = 10 * bp.min_capital_idr
+    household.consumption = household.savings = 0.0
+    household.run_business(cooperatives_exist=False)
+    assert household.business_capital == 0.0, "a failed business loses its capital"
+    earned = household.business_income
+    assert earned >= 0.0, "business income is never negative"
+    assert household.savings == pytest.approx(earned * inc.local_savings_rate), (
+        "income is saved like local income"
+    )

@@ -33,6 +33,25 @@ from .village import village_statistics
 class ReferenceModel(DesmigratifModel):
     """The Desmigratif model with per-agent phases (slow, readable; same results).
 
+    A month (the inherited :meth:`~desmig_sim.model.DesmigratifModel.step`), phase by phase:
+
+    0. Conditions and programme effects (shared with the vectorised engine).
+    1. ``for migrant in migrants_abroad: migrant.earn_wage()``
+    2. ``for migrant in migrants_abroad: migrant.send_remittance()``
+    3. ``for household in households: household.budget(...)``; each school year
+       ``household.decide_schooling(...)``.
+    4. ``for cooperative in cooperatives: cooperative.operate()``, then
+       ``maybe_become_inactive(...)`` and ``wind_down()``.
+    5. ``for household in households: household.run_business(...)``, then
+       ``household.account_income(...)``; then the village statistics (:mod:`.village`).
+    6. ``for household in households: household.form_intention(...)``
+    7. ``for household in aspiring households: household.choose_route(...)``
+    8. ``for household in ready and brokered households: household.depart(...)``, then
+       ``household.count_down_wait()`` for all.
+    9. ``for migrant in migrants_abroad: migrant.face_risks()``; then every household
+       ``observe_ties()``, and then every household ``update_knowledge(...)``.
+    10. Programme actions (shared with the vectorised engine).
+
     Args:
         scenario: The scenario to run (built-in defaults when omitted).
         seed: Root seed; the scenario's ``run.seed`` when omitted.

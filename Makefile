@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format docs bench clean
+.PHONY: demo test lint format docs bench bench-crn clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ docs: $(STAMP)
 ## Speed benchmarks (figures in benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+
+## Common random numbers: CI width of policy differences, paired vs independent seeds.
+bench-crn: $(STAMP)
+	$(BIN)/python benchmarks/bench_crn.py --replications 20 --repeats 3
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 """desmig-sim: an agent-based model of Indonesia's Desmigratif programme in NTT villages."""
 
 from .agents import Cooperative, Household, Migrant
+from .comparison import Comparison, compare
 from .model import DesmigratifModel
 from .reference import ReferenceModel
 from .runner import RunResult, run, run_replications
@@ -9,6 +10,7 @@ from .scenario import Scenario, default_scenario, load_scenario
 __version__ = "0.1.0"
 
 __all__ = [
+    "Comparison",
     "Cooperative",
     "DesmigratifModel",
     "Household",
@@ -17,6 +19,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "__version__",
+    "compare",
     "default_scenario",
     "load_scenario",
     "run",

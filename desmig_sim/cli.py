@@ -1,4 +1,4 @@
-"""The ``desmig-sim`` command line: run, demo, validate, schema, docs.
+"""The ``desmig-sim`` command line: run, demo, compare, validate, schema, docs.
 
 Bad scenario files produce one clear message (file, field, value, what is allowed) and exit code
 2, with no traceback and nothing written. Long work shows progress.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -27,12 +28,17 @@ from rich.progress import (
 from rich.table import Table
 
 from . import __version__
+from .calendar import YEAR_MONTH_PATTERN
+from .comparison import Comparison, compare
+from .comparison_report import difference_cells, write_comparison
 from .errors import InputFileError
+from .horizons import HorizonError
+from .outcomes import OUTCOMES
 from .output import staged_directory, write_manifest, write_table
 from .paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
 from .plotting import plot_scenarios
 from .provenance import environment, utc_now
-from .reporting import KEY_OUTCOMES, end_values, format_number, summary_table
+from .reporting import KEY_OUTCOMES, format_number, summary_table
 from .runner import run_replications
 from .scenario import ENGINES, SCENARIO_DIR, Scenario, load_scenario
 
@@ -136,83 +142,158 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Baseline against the full programme on the same seeds: summary table and plot."""
-    baseline = load_scenario(SCENARIO_DIR / "baseline.toml")
-    policy = load_scenario(SCENARIO_DIR / "full_program.toml")
-    root = baseline.run.seed if args.seed is None else args.seed
-    out = Path(args.out)
-    started = utc_now()
-    with _progress() as progress:
-        seeds, b_tables = _run_many(baseline, args.replications, root, progress)
-        _, p_tables = _run_many(policy, args.replications, root, progress)  # the same seeds: paired
-    runs = {baseline.name: b_tables, policy.name: p_tables}
-    b_name, p_name = baseline.name, policy.name
-    b_end, p_end = end_values(b_tables), end_values(p_tables)
-    diff = p_end - b_end
-    rows = []
-    for column, (label, unit, _) in KEY_OUTCOMES.items():
-        rows.append(
-            {
-                "column": column,
-                "outcome": label,
-                "unit": unit,
-                "baseline_mean": b_end[column].mean(),
-                "baseline_p10": b_end[column].quantile(0.1),
-                "baseline_p90": b_end[column].quantile(0.9),
-                "programme_mean": p_end[column].mean(),
-                "programme_p10": p_end[column].quantile(0.1),
-                "programme_p90": p_end[column].quantile(0.9),
-                "difference_mean": diff[column].mean(),
-            }
-        )
-    comparison = pd.DataFrame(rows)
-    with staged_directory(out) as stage:
-        files = write_table(
-            pd.concat([_tidy(b_tables, seeds, b_name), _tidy(p_tables, seeds, p_name)], ignore_index=True),
-            stage,
-            "timeseries",
-        )
-        files += write_table(comparison, stage, "comparison", parquet=False)
-        files.append(plot_scenarios(runs, stage / "comparison.png", title=f"{b_name} vs {p_name}"))
-        manifest = {
-            "command": "demo",
-            "argv": sys.argv,
-            "scenarios": {
-                sc.name: {"hash": sc.content_hash(), "scenario": sc.to_dict()} for sc in (baseline, policy)
-            },
-            "root_seed": root,
-            "replications": len(seeds),
-            "seeds": seeds,
-            "started": started,
-            "finished": utc_now(),
-            "environment": environment(),
+def _demo_table(comparison: Comparison) -> pd.DataFrame:
+    """The demo's comparison table: each key outcome at the end of the run, baseline and programme."""
+    table = comparison.horizons
+    rows = table[(table["role"] == "policy") & (table["horizon"] == "end_of_run")].set_index("outcome")
+    rows = rows.loc[[c for c in KEY_OUTCOMES if c in rows.index]]
+    return pd.DataFrame(
+        {
+            "column": rows.index,
+            "outcome": [KEY_OUTCOMES[c][0] for c in rows.index],
+            "unit": rows["unit"].to_numpy(),
+            "baseline_mean": rows["baseline_mean"].to_numpy(),
+            "baseline_p10": rows["baseline_p10"].to_numpy(),
+            "baseline_p90": rows["baseline_p90"].to_numpy(),
+            "programme_mean": rows["mean"].to_numpy(),
+            "programme_p10": rows["p10"].to_numpy(),
+            "programme_p90": rows["p90"].to_numpy(),
+            "difference_mean": rows["diff_mean"].to_numpy(),
+            "difference_low": rows["diff_low"].to_numpy(),
+            "difference_high": rows["diff_high"].to_numpy(),
+            "share_better": rows["share_better"].to_numpy(),
         }
-        write_manifest(stage, manifest, files, lambda p: out / p.name)
-    table = Table(
-        title=(
-            f"{b_name} vs {p_name}: {b_tables[0]['date'].iloc[-1]}, {len(seeds)} paired runs"
-            " (mean, 10-90% range)"
-        ),
-        title_justify="left",
     )
-    for header in ("Outcome", b_name, p_name, "Difference"):
-        table.add_column(header, justify="left" if header == "Outcome" else "right")
 
-    def cell(row: dict, prefix: str) -> str:
-        u = row["unit"]
-        band = f"{format_number(row[prefix + '_p10'], u)} - {format_number(row[prefix + '_p90'], u)}"
-        return f"{format_number(row[prefix + '_mean'], u)}\n[dim]{band}[/dim]"
 
-    for row in rows:
-        table.add_row(
-            row["outcome"],
-            cell(row, "baseline"),
-            cell(row, "programme"),
-            format_number(row["difference_mean"], row["unit"]),
+def _compare_with_progress(
+    scenarios: Sequence[str | Path],
+    replications: int,
+    *,
+    baseline: str | Path | None = None,
+    seed: int | None = None,
+    at: Sequence[str] = (),
+    workers: int = 1,
+) -> Comparison:
+    """:func:`desmig_sim.comparison.compare` with one progress bar (and ETA) per scenario."""
+    tasks: dict[str, int] = {}
+    with _progress() as progress:
+
+        def advance(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = progress.add_task(name, total=total)
+            progress.update(tasks[name], completed=done)
+
+        return compare(
+            scenarios,
+            replications,
+            baseline=baseline,
+            seed=seed,
+            horizons=at,
+            workers=workers,
+            progress=advance,
         )
-    console.print(table)
-    console.print(f"Plot: [bold]{out / 'comparison.png'}[/bold]; tables and manifest in [bold]{out}[/bold].")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Baseline against the full programme on the same seeds: paired comparison, table and plots."""
+    comparison = _compare_with_progress(
+        [SCENARIO_DIR / "baseline.toml", SCENARIO_DIR / "full_program.toml"],
+        args.replications,
+        seed=args.seed,
+    )
+    out = Path(args.out)
+
+    def demo_files(stage: Path) -> list[Path]:
+        files = write_table(comparison.timeseries(), stage, "timeseries", parquet=False)
+        files += write_table(_demo_table(comparison), stage, "comparison", parquet=False)
+        title = " vs ".join(comparison.names)
+        files.append(plot_scenarios(comparison.tables, stage / "comparison.png", title=title))
+        return files
+
+    write_comparison(comparison, out, targets={}, argv=sys.argv, command="demo", extra=demo_files)
+    _show_comparison(comparison, None)
+    console.print(
+        f"Plots: [bold]{out / 'comparison.png'}[/bold], [bold]{out / 'forest.png'}[/bold];"
+        f" report [bold]{out / 'report.md'}[/bold]; tables and manifest in [bold]{out}[/bold]."
+    )
+    return 0
+
+
+def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> None:
+    """Print each policy's key outcomes at each horizon, and the replications needed if asked for."""
+    for policy in comparison.policies:
+        for h in comparison.horizon_points[policy]:
+            table = Table(
+                title=(
+                    f"{policy} vs {comparison.baseline}: {h.label.lower()} ({h.date}),"
+                    f" {comparison.replications} paired runs"
+                ),
+                title_justify="left",
+            )
+            for header in ("Outcome", comparison.baseline, policy, "Difference (95% CI)", "Runs better"):
+                table.add_column(header, justify="left" if header == "Outcome" else "right")
+            for cells in difference_cells(comparison, policy, h.name, bold=("[bold]", "[/bold]")):
+                table.add_row(*cells)
+            console.print(table)
+    if needed is not None and not needed.empty:
+        table = Table(title="Replications needed for the target interval widths", title_justify="left")
+        for header in ("Policy", "Horizon", "Outcome", "Target width", "Pilot width", "Replications needed"):
+            table.add_column(
+                header, justify="left" if header in {"Policy", "Horizon", "Outcome"} else "right"
+            )
+        for _, row in needed.iterrows():
+            n = row["replications_needed"]
+            table.add_row(
+                row["policy"],
+                f"{row['horizon']} ({row['date']})",
+                row["outcome"],
+                f"{row['target_width']:g}",
+                f"{row['pilot_width']:.4g}",
+                "more than 100,000" if pd.isna(n) else f"{int(n):,}",
+            )
+        console.print(table)
+        first = needed.iloc[0]
+        console.print(
+            "In Python: [bold]comparison.replications_needed("
+            f'"{first["outcome"]}", {first["target_width"]:g}, horizon="{first["horizon"]}")[/bold]'
+            " on a desmig_sim.compare(...) result, or desmig_sim.stats.replications_needed(sd, width).",
+            highlight=False,
+        )
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run scenarios on the same seeds; write the paired comparison (report, tables, plots, manifest)."""
+    targets = dict(args.target_width or [])
+    if targets and args.replications < 2:
+        errors.print(
+            f"error: --target-width needs at least 2 pilot replications (--replications {args.replications});"
+            " allowed: --replications 2 or more",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        comparison = _compare_with_progress(
+            args.scenarios,
+            args.replications,
+            baseline=args.baseline,
+            seed=args.seed,
+            at=args.at or (),
+            workers=args.workers,
+        )
+    except HorizonError as exc:
+        errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+        return EXIT_BAD_INPUT
+    out = comparison.write(args.out, targets=targets, argv=sys.argv)
+    _show_comparison(comparison, comparison.replications_table(targets) if targets else None)
+    seconds = comparison.provenance["wall_seconds"]
+    console.print(
+        f"Report: [bold]{out / 'report.md'}[/bold]; tables, plots and manifest in [bold]{out}[/bold]."
+    )
+    console.print(
+        f"{comparison.replications} paired runs of {len(comparison.names)} scenarios in {seconds:.1f} s."
+    )
     return 0
 
 
@@ -270,6 +351,27 @@ def _seed(text: str) -> int:
     return value
 
 
+def _target_width(text: str) -> tuple[str, float]:
+    outcome, sep, width = text.partition("=")
+    if not sep or outcome not in OUTCOMES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not OUTCOME=WIDTH with a known outcome; allowed outcomes: {', '.join(OUTCOMES)}"
+        )
+    try:
+        value = float(width)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"width {width!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"width {value:g} is not allowed: use a positive number")
+    return outcome, value
+
+
+def _year_month(text: str) -> str:
+    if not re.match(YEAR_MONTH_PATTERN, text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month: use YYYY-MM, e.g. 2020-08")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``desmig-sim``."""
     parser = argparse.ArgumentParser(
@@ -297,6 +399,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "compare",
+        help="compare scenarios with a baseline on the same seeds (paired differences, report, plots)",
+    )
+    p.add_argument(
+        "scenarios", nargs="+", help="scenario TOML files; the first is the baseline unless --baseline"
+    )
+    p.add_argument("--baseline", help="baseline scenario file (default: the first scenario given)")
+    p.add_argument("--replications", "-r", type=_positive_int, default=10, help="paired runs (default 10)")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the baseline's run.seed)")
+    p.add_argument("--out", default="results/compare", help="output folder (default results/compare)")
+    p.add_argument(
+        "--at", nargs="+", type=_year_month, metavar="YYYY-MM", help="further months to compare at"
+    )
+    p.add_argument(
+        "--target-width",
+        action="append",
+        type=_target_width,
+        metavar="OUTCOME=WIDTH",
+        help="print the replications needed for a 95%% CI of the difference this wide (repeatable)",
+    )
+    p.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1)")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("validate", help="check scenario files")
     p.add_argument("files", nargs="+", help="scenario TOML files")

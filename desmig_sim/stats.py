@@ -141,10 +141,70 @@ def paired_difference(
     return PairedDifference(**asdict(interval), share_better=share)
 
 
+def paired_differences(
+    policy: np.ndarray,
+    baseline: np.ndarray,
+    *,
+    confidence: float = 0.95,
+    better: np.ndarray | int = 1,
+) -> dict[str, np.ndarray]:
+    """:func:`paired_difference` for many outcomes at once: replications along the first axis.
+
+    Args:
+        policy: Values of shape ``(replications, ...)``.
+        baseline: The baseline's values on the same seeds, same shape.
+        confidence: Confidence level in (0, 1).
+        better: Direction per outcome, broadcast against ``policy.shape[1:]`` (+1, -1 or 0).
+
+    Returns:
+        Arrays of shape ``policy.shape[1:]``: ``mean``, ``low``, ``high``, ``sd``, ``share_better``
+        (NaN where the direction is 0), and ``n`` (an int array).
+    """
+    p = np.asarray(policy, dtype=float)
+    b = np.asarray(baseline, dtype=float)
+    if p.shape != b.shape:
+        raise ValueError(f"paired samples differ in shape: {p.shape} policy vs {b.shape} baseline values")
+    if p.shape[0] == 0:
+        raise ValueError("no values: at least one replication is needed")
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence {confidence} is not allowed: use a number between 0 and 1")
+    d = p - b
+    n = d.shape[0]
+    mean = d.mean(axis=0)
+    direction = np.broadcast_to(np.asarray(better), mean.shape)
+    share = np.where(direction != 0, np.mean(direction * d > 0, axis=0), np.nan)
+    if n == 1:
+        nan = np.full(mean.shape, np.nan)
+        return {
+            "mean": mean,
+            "low": nan,
+            "high": nan.copy(),
+            "sd": np.zeros(mean.shape),
+            "n": np.full(mean.shape, 1),
+            "share_better": share,
+        }
+    sd = d.std(axis=0, ddof=1)
+    half = float(sps.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
+    return {
+        "mean": mean,
+        "low": mean - half,
+        "high": mean + half,
+        "sd": sd,
+        "n": np.full(mean.shape, n),
+        "share_better": share,
+    }
+
+
 def band(values: np.ndarray, low: float = 0.10, high: float = 0.90) -> tuple[float, float]:
     """The ``low``-``high`` quantile band of replicated values (10-90% by default)."""
     x = np.asarray(values, dtype=float)
     return float(np.quantile(x, low)), float(np.quantile(x, high))
+
+
+def bands(values: np.ndarray, low: float = 0.10, high: float = 0.90) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`band` for many outcomes at once: replications along the first axis."""
+    q = np.quantile(np.asarray(values, dtype=float), [low, high], axis=0)
+    return q[0], q[1]
 
 
 def replications_needed(
@@ -180,3 +240,35 @@ def replications_needed(
             return n
         n += 1
     raise ValueError(f"more than {maximum} replications would be needed for width {width} (sd {sd})")
+
+
+def independent_difference(policy: np.ndarray, baseline: np.ndarray, confidence: float = 0.95) -> Interval:
+    """Difference of means ``policy - baseline`` of two *independent* samples (Welch's t interval).
+
+    The right interval when the two scenarios ran on different seeds; with common random numbers
+    use :func:`paired_difference`, whose interval is narrower when the runs share their noise.
+
+    Args:
+        policy: One value per replication of the policy scenario.
+        baseline: One value per replication of the baseline (any number, on other seeds).
+        confidence: Confidence level in (0, 1).
+
+    Returns:
+        The interval; ``sd`` is the standard error of the difference times ``sqrt(n)``, ``n``
+        the smaller sample size.
+    """
+    p = np.asarray(policy, dtype=float)
+    b = np.asarray(baseline, dtype=float)
+    if p.size < 2 or b.size < 2:
+        raise ValueError("an independent-samples interval needs at least two values in each sample")
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence {confidence} is not allowed: use a number between 0 and 1")
+    vp, vb = p.var(ddof=1) / p.size, b.var(ddof=1) / b.size
+    se = math.sqrt(vp + vb)
+    mean = float(p.mean() - b.mean())
+    if se == 0:
+        return Interval(mean, mean, mean, 0.0, min(p.size, b.size), confidence)
+    dof = (vp + vb) ** 2 / (vp**2 / (p.size - 1) + vb**2 / (b.size - 1))
+    half = float(sps.t.ppf(0.5 + confidence / 2.0, dof)) * se
+    n = min(p.size, b.size)
+    return Interval(mean, mean - half, mean + half, se * math.sqrt(n), n, confidence)

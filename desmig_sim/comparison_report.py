@@ -1,0 +1,489 @@
+"""Writing a scenario comparison: a markdown report, tidy tables, plots and a manifest.
+
+Everything goes into one folder, all or nothing (:func:`desmig_sim.output.staged_directory`):
+
+* ``report.md``: per policy and horizon, a table a policy reader can paste into a brief;
+* ``horizons.csv``: one row per scenario, horizon and outcome (bands, paired difference, share better);
+* ``over_time.csv``: one row per scenario, month and outcome (the same, every month);
+* ``differences_over_time.csv``: one row per policy, month and outcome (the paired difference);
+* ``runs_at_horizons.csv``: every replication's value at every horizon, with the baseline's;
+* ``runs.parquet``: every replication's pooled monthly values; ``timeseries.parquet``: every
+  replication's full table (villages and pooled rows);
+* ``replications_needed.csv`` when target widths were asked for;
+* ``timeseries.png``, ``forest.png``, ``differences_over_time.png``; ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from .output import staged_directory, write_manifest, write_table
+from .plotting import PANELS, plot_scenarios
+from .provenance import environment, utc_now
+from .reporting import KEY_OUTCOMES, format_number
+
+if TYPE_CHECKING:
+    from .comparison import Comparison, OutcomeInfo
+
+#: How the horizons are explained in the report.
+HORIZON_NOTES = {
+    "end_of_programme": "the last month in which an enabled component of the policy is scheduled to run",
+    "end_of_run": "the last simulated month",
+}
+
+
+def axis_scale(unit: str, magnitude: float) -> tuple[float, str]:
+    """Scale and axis label for values of a unit: rupiah in thousands or millions, others as they are."""
+    if unit.startswith("IDR"):
+        rest = unit[3:]
+        if magnitude >= 1e7:
+            return 1e-6, f"IDR million{rest}"
+        return 1e-3, f"IDR thousand{rest}"
+    return 1.0, unit
+
+
+def format_value(value: float, unit: str) -> str:
+    """A readable number for reports: :func:`~desmig_sim.reporting.format_number`, finer for small values.
+
+    Rupiah below ten million are shown in full (``Rp 661,930``) and counts below 100 with one
+    decimal, so that means and differences of small quantities do not round to zero.
+    """
+    if not np.isfinite(value):
+        return "-"
+    if unit.startswith("IDR") and abs(value) < 1e7:
+        return f"Rp {value:,.0f}"
+    if unit not in {"share", "index"} and not unit.startswith("IDR") and abs(value) < 100:
+        return f"{value:,.1f}"
+    return format_number(value, unit)
+
+
+def format_difference(value: float, unit: str) -> str:
+    """A signed difference (``+0.012``, ``−0.0004``, ``−Rp 8,120``; exactly zero as ``0``)."""
+    if not np.isfinite(value):
+        return "-"
+    if value == 0:
+        return "0"
+    size = abs(value)
+    small_share = unit in {"share", "index"} and size < 0.01
+    return ("−" if value < 0 else "+") + (f"{size:.4f}" if small_share else format_value(size, unit))
+
+
+def _share_text(share: float) -> str:
+    return "–" if not np.isfinite(share) else f"{share:.0%}"
+
+
+def _band_text(mean: float, low: float, high: float, unit: str) -> str:
+    return f"{format_value(mean, unit)} [{format_value(low, unit)} – {format_value(high, unit)}]"
+
+
+def _difference_text(row: pd.Series, bold: tuple[str, str]) -> str:
+    unit = row["unit"]
+    text = (
+        f"{format_difference(row['diff_mean'], unit)} ({format_difference(row['diff_low'], unit)} to"
+        f" {format_difference(row['diff_high'], unit)})"
+    )
+    excludes_zero = row["diff_low"] > 0 or row["diff_high"] < 0
+    return f"{bold[0]}{text}{bold[1]}" if excludes_zero else text
+
+
+def difference_cells(
+    comparison: Comparison,
+    policy: str,
+    horizon: str,
+    *,
+    bold: tuple[str, str] = ("**", "**"),
+    key_only: bool = True,
+) -> list[list[str]]:
+    """Rows of text of one policy at one horizon.
+
+    Each row: outcome with unit, baseline mean [10-90%], policy mean [10-90%], difference (CI),
+    share of runs better. A difference whose interval excludes zero is wrapped in ``bold``.
+    """
+    table = comparison.horizons
+    rows = table[(table["scenario"] == policy) & (table["horizon"] == horizon)]
+    if key_only:
+        rows = rows[rows["outcome"].isin(list(KEY_OUTCOMES))]
+    cells = []
+    for _, row in rows.iterrows():
+        unit = row["unit"]
+        cells.append(
+            [
+                f"{row['label']} ({unit})",
+                _band_text(row["baseline_mean"], row["baseline_p10"], row["baseline_p90"], unit),
+                _band_text(row["mean"], row["p10"], row["p90"], unit),
+                _difference_text(row, bold),
+                _share_text(row["share_better"]),
+            ]
+        )
+    return cells
+
+
+def horizon_table(comparison: Comparison, policy: str, horizon: str, key_only: bool = True) -> str:
+    """The markdown table of one policy at one horizon."""
+    lines = [
+        f"| Outcome (unit) | {comparison.baseline}: mean [10–90%] | {policy}: mean [10–90%] |"
+        f" Difference ({comparison.confidence:.0%} CI) | Runs better |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for cells in difference_cells(comparison, policy, horizon, key_only=key_only):
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _how_to_read(comparison: Comparison) -> str:
+    level = f"{comparison.confidence:.0%}"
+    return f"""## How to read this
+
+- Every scenario was run {comparison.replications} times on the **same {comparison.replications} seeds**
+  (common random numbers): replication *i* of the policy and of the baseline share their chance
+  events, so a difference between them is due to the policy, not to luck.
+- **Mean [10–90%]**: the average over replications, and the range that holds the middle 80% of
+  them — how much the outcome varies from chance alone (not a confidence interval).
+- **Difference ({level} CI)**: policy minus baseline, averaged over the paired replications, with a
+  {level} Student-t confidence interval for that average. **Bold**: the interval excludes zero.
+- **Runs better**: the share of paired replications in which the policy did better than the
+  baseline on the same seed (ties count as not better). Higher is better for income, remittances,
+  investment, businesses, cooperatives and schooling; lower is better for poverty, Gini,
+  non-procedural migration and deaths abroad; "–" where no direction is better (procedural
+  migrants, programme cost).
+- **Horizons**: end of programme = {HORIZON_NOTES["end_of_programme"]}; end of run =
+  {HORIZON_NOTES["end_of_run"]}; other months were asked for. Outcomes marked *(cumulative)* are summed
+  from the first month to the horizon; the others are the value in that month, pooled over villages.
+- These are outputs of a model under its stated assumptions (see `docs/odd.md`), not forecasts.
+  The tables show the key outcomes; `horizons.csv` has every outcome column.
+"""
+
+
+def _count_text(n: float) -> str:
+    return "more than 100,000" if pd.isna(n) else f"{int(n):,}"
+
+
+def _replications_section(comparison: Comparison, needed: pd.DataFrame) -> str:
+    lines = [
+        "## Replications needed",
+        "",
+        f"From the standard deviation of the paired differences in these {comparison.replications} pilot"
+        f" replications, the replications each policy needs for a {comparison.confidence:.0%} interval of"
+        " the difference no wider than the target:",
+        "",
+        "| Policy | Horizon | Outcome | Target width | Pilot width | sd of differences"
+        " | Replications needed |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for _, row in needed.iterrows():
+        unit = row["unit"]
+        lines.append(
+            f"| {row['policy']} | {row['horizon']} ({row['date']}) | {row['outcome']} |"
+            f" {format_value(row['target_width'], unit)} | {format_value(row['pilot_width'], unit)} |"
+            f" {format_value(row['sd_of_differences'], unit)} | {_count_text(row['replications_needed'])} |"
+        )
+    first = needed.iloc[0]
+    lines += [
+        "",
+        "In Python: `comparison.replications_needed("
+        f'"{first["outcome"]}", {first["target_width"]}, horizon="{first["horizon"]}")`'
+        " (or `desmig_sim.stats.replications_needed(sd, width)`).",
+    ]
+    return "\n".join(lines)
+
+
+def _provenance_section(comparison: Comparison, manifest: dict[str, Any]) -> str:
+    env = manifest["environment"]
+    lines = [
+        "## Provenance",
+        "",
+        f"- Command: `{' '.join(manifest['argv']) or 'desmig_sim.compare(...)'}`",
+        f"- Root seed {comparison.root_seed}; replication seeds {', '.join(map(str, comparison.seeds))}",
+        f"- desmig-sim {env['desmig_sim']} (commit `{env['git_commit']}`), Python {env['python']},"
+        f" Mesa {env['mesa']}, numpy {env['numpy']}, pandas {env['pandas']}, scipy {env['scipy']}",
+        f"- Run {manifest['started']} to {manifest['finished']};"
+        f" simulation {comparison.provenance.get('wall_seconds', float('nan')):.1f} s wall time"
+        f" with {comparison.provenance.get('workers', 1)} worker(s)",
+        "",
+        "| Scenario | Role | File | Content hash (SHA-256) | Components |",
+        "|---|---|---|---|---|",
+    ]
+    for name, entry in manifest["scenarios"].items():
+        lines.append(
+            f"| {name} | {entry['role']} | {entry['file'] or '(built in Python)'} | `{entry['hash'][:16]}…` |"
+            f" {', '.join(entry['components']) or 'none'} |"
+        )
+    lines += ["", "Every file of this folder is listed with its SHA-256 in `manifest.json`."]
+    return "\n".join(lines)
+
+
+def report_markdown(comparison: Comparison, manifest: dict[str, Any], needed: pd.DataFrame | None) -> str:
+    """The text of ``report.md``."""
+    c = comparison
+    first, last = c.dates[0], c.dates[-1]
+    policies = " and ".join(c.policies) or "itself"
+    parts = [
+        f"# Scenario comparison: {policies} vs {c.baseline}",
+        "",
+        f"{c.replications} paired replications per scenario (root seed {c.root_seed}), {first} to {last}"
+        f" ({len(c.months)} months), outcomes pooled over the simulated villages."
+        f" Baseline: **{c.baseline}**.",
+        "",
+        _how_to_read(c),
+    ]
+    for policy in c.policies:
+        parts.append(f"## {policy} vs {c.baseline}\n")
+        for h in c.horizon_points[policy]:
+            parts.append(f"### {h.label} ({h.date}, month {h.month})\n")
+            parts.append(horizon_table(c, policy, h.name) + "\n")
+    if needed is not None and not needed.empty:
+        parts.append(_replications_section(c, needed) + "\n")
+    parts += [
+        "## Figures\n",
+        "![Outcomes over time, mean and 10–90% band of replications](timeseries.png)\n",
+        "![Paired differences with confidence intervals](forest.png)\n",
+        "![Paired differences over time](differences_over_time.png)\n",
+        _provenance_section(c, manifest),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def _panels(comparison: Comparison) -> dict[str, tuple[str, str, float]]:
+    """Time-series panels: one per key outcome, monthly values, with units on the axis."""
+    panels = {}
+    for column in KEY_OUTCOMES:
+        if column not in comparison.outcomes:
+            continue
+        if column in PANELS:
+            panels[column] = PANELS[column]
+            continue
+        info = comparison.outcomes[column]
+        k = comparison.columns.index(column)
+        magnitude = max(float(np.nanmax(np.abs(v[..., k]))) for v in comparison.values.values())
+        scale, label = axis_scale(info.unit, magnitude)
+        title = (
+            info.label.replace(" (cumulative)", " per month")
+            if info.aggregation == "cumulative"
+            else info.label
+        )
+        if info.aggregation == "cumulative":
+            label += " / month"
+        panels[column] = (title, label, scale)
+    return panels
+
+
+def plot_forest(comparison: Comparison, path: Path) -> Path:
+    """Forest plot of the paired differences: one panel per key outcome, one row per policy and horizon."""
+    table = comparison.horizons
+    rows = table[(table["role"] == "policy") & table["outcome"].isin(list(KEY_OUTCOMES))]
+    outcomes = [c for c in KEY_OUTCOMES if c in set(rows["outcome"])]
+    per_panel = max(1, len(rows) // max(1, len(outcomes)))
+    fig, axes = plt.subplots(
+        len(outcomes) or 1,
+        1,
+        figsize=(10.0, 1.2 + (0.6 + 0.42 * per_panel) * max(1, len(outcomes))),
+        squeeze=False,
+    )
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colour_of = {p: colours[i % len(colours)] for i, p in enumerate(comparison.policies)}
+    for ax, column in zip(axes.flat, outcomes, strict=False):
+        info = comparison.outcomes[column]
+        sub = rows[rows["outcome"] == column].reset_index(drop=True)
+        magnitude = float(np.nanmax(np.abs(sub[["diff_low", "diff_high", "diff_mean"]].to_numpy())))
+        scale, unit_label = axis_scale(info.unit, magnitude)
+        y = np.arange(len(sub))[::-1]
+        for yi, (_, row) in zip(y, sub.iterrows(), strict=True):
+            mean, low, high = row["diff_mean"] * scale, row["diff_low"] * scale, row["diff_high"] * scale
+            ax.errorbar(
+                mean,
+                yi,
+                xerr=[[max(mean - low, 0.0)], [max(high - mean, 0.0)]] if np.isfinite(low) else None,
+                fmt="o",
+                color=colour_of[row["scenario"]],
+                capsize=3,
+                markersize=4,
+            )
+            share = row["share_better"]
+            if np.isfinite(share):
+                ax.annotate(
+                    f"better in {share:.0%}",
+                    xy=(1.01, yi),
+                    xycoords=("axes fraction", "data"),
+                    fontsize=7,
+                    va="center",
+                )
+        ax.axvline(0.0, color="black", linewidth=0.8, linestyle="--")
+        labels = [f"{r['scenario']}\n{r['horizon_label'].lower()} ({r['date']})" for _, r in sub.iterrows()]
+        ax.set_yticks(y, labels, fontsize=7)
+        ax.set_ylim(-0.7, len(sub) - 0.3)
+        direction = {1: "higher is better", -1: "lower is better", 0: "no better direction"}[info.better]
+        ax.set_title(f"{info.label} ({direction})", fontsize=9, loc="left")
+        ax.set_xlabel(f"difference, {unit_label}", fontsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.grid(axis="x", alpha=0.3)
+    fig.suptitle(
+        f"Paired differences against {comparison.baseline}: mean and {comparison.confidence:.0%} CI"
+        f" ({comparison.replications} paired runs)",
+        fontsize=10,
+        y=1.0 - 0.15 / fig.get_figheight(),
+        va="top",
+    )
+    handles = [Line2D([], [], color=colour_of[p], marker="o", linestyle="") for p in comparison.policies]
+    top = 1.0 - 0.55 / fig.get_figheight()  # the legend goes under the title
+    fig.legend(
+        handles, comparison.policies, loc="upper center", bbox_to_anchor=(0.5, top), ncol=3, frameon=False
+    )
+    fig.tight_layout(rect=(0, 0, 0.9, top - 0.3 / fig.get_figheight()))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_differences_over_time(comparison: Comparison, path: Path) -> Path:
+    """Paired differences every month: mean line and confidence band per policy, one panel per key outcome."""
+    frame = comparison.differences_over_time()
+    outcomes = [c for c in KEY_OUTCOMES if c in comparison.outcomes]
+    cols = 3
+    n_rows = int(np.ceil(len(outcomes) / cols))
+    fig, axes = plt.subplots(n_rows, cols, figsize=(5.2 * cols, 3.0 * n_rows), squeeze=False, sharex=True)
+    for ax, column in zip(axes.flat, outcomes, strict=False):
+        info: OutcomeInfo = comparison.outcomes[column]
+        sub = frame[frame["outcome"] == column]
+        magnitude = float(np.nanmax(np.abs(sub[["mean", "low", "high"]].to_numpy()))) if len(sub) else 0.0
+        scale, unit_label = axis_scale(info.unit, magnitude)
+        for policy in comparison.policies:
+            rows = sub[sub["policy"] == policy]
+            dates = pd.to_datetime(rows["date"])
+            (line,) = ax.plot(dates, rows["mean"] * scale, label=policy, linewidth=1.4)
+            ax.fill_between(
+                dates,
+                rows["low"] * scale,
+                rows["high"] * scale,
+                color=line.get_color(),
+                alpha=0.2,
+                linewidth=0,
+            )
+        ax.axhline(0.0, color="black", linewidth=0.8, linestyle="--")
+        for policy in comparison.policies:
+            for h in comparison.horizon_points[policy]:
+                if h.name == "end_of_programme":
+                    ax.axvline(pd.Timestamp(h.date), color="grey", linewidth=0.8, linestyle=":")
+        title = info.label.replace(" (cumulative)", " per month")
+        if info.aggregation == "cumulative":
+            unit_label += " / month"
+        ax.set_title(title, fontsize=9)
+        ax.set_ylabel(f"difference, {unit_label}", fontsize=8)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=7))
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        ax.tick_params(labelsize=7, labelbottom=True)
+    for ax in list(axes.flat)[len(outcomes) :]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=max(1, len(labels)), frameon=False)
+    fig.suptitle(
+        f"Paired difference against {comparison.baseline} every month: mean (line) and"
+        f" {comparison.confidence:.0%} CI (band); dotted: end of programme",
+        fontsize=11,
+    )
+    fig.tight_layout(rect=(0, 0.04, 1, 0.96))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def comparison_manifest(comparison: Comparison, argv: Sequence[str]) -> dict[str, Any]:
+    """Provenance of a comparison (without the file list, which :func:`write_manifest` adds)."""
+    scenarios = {}
+    for name in comparison.names:
+        scenario = comparison.scenarios.get(name)
+        scenarios[name] = {
+            "role": "baseline" if name == comparison.baseline else "policy",
+            "file": comparison.sources.get(name),
+            "hash": scenario.content_hash() if scenario is not None else "",
+            "components": scenario.enabled_components() if scenario is not None else [],
+            "seeds": comparison.seeds,
+            "horizons": [h.__dict__ for h in comparison.horizon_points[name]],
+            "scenario": scenario.to_dict() if scenario is not None else None,
+        }
+    return {
+        "command": "compare",
+        "argv": list(argv),
+        "baseline": comparison.baseline,
+        "policies": comparison.policies,
+        "root_seed": comparison.root_seed,
+        "replications": comparison.replications,
+        "seeds": comparison.seeds,
+        "confidence": comparison.confidence,
+        "scenarios": scenarios,
+        "started": comparison.provenance.get("started"),
+        "finished": comparison.provenance.get("finished"),
+        "timings": {k: comparison.provenance.get(k) for k in ("wall_seconds", "run_seconds", "workers")},
+        "written": utc_now(),
+        "environment": environment(),
+    }
+
+
+def write_comparison(
+    comparison: Comparison,
+    out: Path,
+    *,
+    targets: Mapping[str, float],
+    argv: Sequence[str] | None = None,
+    command: str = "compare",
+    extra: Callable[[Path], list[Path]] | None = None,
+) -> Path:
+    """Write a comparison's report, tables, plots and manifest into ``out``, all or nothing.
+
+    Args:
+        comparison: The comparison.
+        out: Output folder.
+        targets: Outcome -> wanted interval width (a replications-needed table if not empty).
+        argv: The command line (default: this process's).
+        command: The command named in the manifest.
+        extra: Writes further files into the staging folder given and returns their paths (they
+            are listed in the manifest too).
+
+    Returns:
+        The folder written.
+    """
+    argv = list(sys.argv if argv is None else argv)
+    manifest = {**comparison_manifest(comparison, argv), "command": command}
+    needed = comparison.replications_table(targets) if targets else None
+    with staged_directory(out) as stage:
+        files = write_table(comparison.horizons, stage, "horizons", parquet=False)
+        files += write_table(comparison.over_time, stage, "over_time", parquet=False)
+        files += write_table(
+            comparison.differences_over_time(), stage, "differences_over_time", parquet=False
+        )
+        files += write_table(comparison.runs_at_horizons, stage, "runs_at_horizons", parquet=False)
+        comparison.runs.to_parquet(stage / "runs.parquet", index=False)
+        comparison.timeseries().to_parquet(stage / "timeseries.parquet", index=False)
+        files += [stage / "runs.parquet", stage / "timeseries.parquet"]
+        if needed is not None:
+            files += write_table(needed, stage, "replications_needed", parquet=False)
+        files.append(
+            plot_scenarios(
+                comparison.tables,
+                stage / "timeseries.png",
+                title=f"{' vs '.join(comparison.names)}, pooled over villages",
+                panels=_panels(comparison),
+            )
+        )
+        files.append(plot_forest(comparison, stage / "forest.png"))
+        files.append(plot_differences_over_time(comparison, stage / "differences_over_time.png"))
+        if extra is not None:
+            files += extra(stage)
+        report = stage / "report.md"
+        report.write_text(report_markdown(comparison, manifest, needed), encoding="utf-8")
+        files.append(report)
+        write_manifest(stage, manifest, files, lambda p: out / p.name)
+    return out

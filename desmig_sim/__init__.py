@@ -4,6 +4,7 @@ from .agents import Cooperative, Household, Migrant
 from .comparison import Comparison, compare
 from .experiments import Experiment, load_experiment
 from .model import DesmigratifModel
+from .reference import ReferenceModel
 from .runner import RunResult, run, run_replications
 from .scenario import Scenario, default_scenario, load_scenario
 from .sensitivities import sensitivity
@@ -18,6 +19,7 @@ __all__ = [
     "Experiment",
     "Household",
     "Migrant",
+    "ReferenceModel",
     "RunResult",
     "Scenario",
     "__version__",

@@ -40,7 +40,7 @@ from .plotting import plot_scenarios
 from .provenance import environment, utc_now
 from .reporting import KEY_OUTCOMES, format_number, summary_table
 from .runner import run_replications
-from .scenario import SCENARIO_DIR, Scenario, load_scenario
+from .scenario import ENGINES, SCENARIO_DIR, Scenario, load_scenario
 from .sweep_cli import add_sweep_commands
 
 EXIT_BAD_INPUT = 2
@@ -99,6 +99,8 @@ def _show_summary(summary: pd.DataFrame, title: str) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario with replications; write tables, summary, plot and manifest."""
     scenario = load_scenario(args.scenario)
+    if args.engine is not None:
+        scenario = scenario.with_engine(args.engine)
     root = scenario.run.seed if args.seed is None else args.seed
     out = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
     started = utc_now()
@@ -123,6 +125,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "scenario_file": str(Path(args.scenario).resolve()),
             "scenario_name": scenario.name,
             "scenario_hash": scenario.content_hash(),
+            "engine": scenario.run.engine,
             "root_seed": root,
             "replications": len(seeds),
             "seeds": seeds,
@@ -385,6 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replications", "-r", type=_positive_int, default=1, help="number of runs (default 1)")
     p.add_argument("--out", help="output folder (default: results/<scenario file name>)")
     p.add_argument("--no-plot", action="store_true", help="do not draw the PNG plot")
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="vectorised (fast) or reference (per-agent Python, slow; same results); overrides run.engine",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="baseline vs full programme on paired seeds, with a plot")

@@ -48,7 +48,7 @@ from .rules import business as business_rules
 from .rules import migration as migration_rules
 from .rules import remittance as remittance_rules
 from .rules.inequality import VillageGroups, VillageStats
-from .scenario import Scenario, default_scenario
+from .scenario import ENGINES, Engine, Scenario, default_scenario
 from .state import Channel, CooperativeArrays, Destination, MigrantStatus, Route
 from .streams import RandomStreams, Stream
 from .villages import POTENTIAL_RETURN_FACTOR
@@ -71,6 +71,11 @@ class DesmigratifModel(Model):
         seed: Root seed; the scenario's ``run.seed`` when omitted.
         agents: Whether to create the Mesa agent objects (the views onto the arrays). Switching
             them off changes no result; it saves time and memory in very large batch runs.
+        engine: ``"vectorised"`` (every rule over all households at once) or ``"reference"``
+            (each household, migrant and cooperative steps as plain per-agent Python, see
+            :mod:`desmig_sim.reference`); the scenario's ``run.engine`` when omitted. Both
+            compute the same model: ``DesmigratifModel(..., engine="reference")`` returns a
+            :class:`~desmig_sim.reference.ReferenceModel`.
 
     Attributes:
         households: Array state of all households (:class:`~desmig_sim.state.HouseholdArrays`).
@@ -80,8 +85,39 @@ class DesmigratifModel(Model):
         month: The month just simulated (0 before the first step).
     """
 
+    #: The engine that runs the monthly phases.
+    engine: Engine = "vectorised"
+    #: Agent classes created for households, migrants and cooperatives (the reference engine
+    #: uses subclasses that carry the per-agent monthly verbs).
+    household_type: type[agent_types.Household] = agent_types.Household
+    migrant_type: type[agent_types.Migrant] = agent_types.Migrant
+    cooperative_type: type[agent_types.Cooperative] = agent_types.Cooperative
+
+    def __new__(
+        cls,
+        scenario: Scenario | None = None,
+        *,
+        seed: int | None = None,
+        agents: bool = True,
+        engine: Engine | None = None,
+    ) -> DesmigratifModel:
+        """Pick the engine's class: the reference engine is a subclass of this one."""
+        if cls is DesmigratifModel:
+            if resolve_engine(scenario, engine) == "reference":
+                from .reference import ReferenceModel
+
+                cls = ReferenceModel
+        elif engine is not None and engine != cls.engine:
+            raise ValueError(f"{cls.__name__} runs the {cls.engine!r} engine, not {engine!r}")
+        return super().__new__(cls)
+
     def __init__(
-        self, scenario: Scenario | None = None, *, seed: int | None = None, agents: bool = True
+        self,
+        scenario: Scenario | None = None,
+        *,
+        seed: int | None = None,
+        agents: bool = True,
+        engine: Engine | None = None,
     ) -> None:
         scenario = scenario if scenario is not None else default_scenario()
         seed = scenario.run.seed if seed is None else int(seed)
@@ -134,7 +170,7 @@ class DesmigratifModel(Model):
         self._migrant_agents: dict[int, agent_types.Migrant] = {}
         self._cooperative_agents: dict[int, agent_types.Cooperative] = {}
         if agents:
-            self._household_agents = [agent_types.Household(self, i) for i in range(self.households.count)]
+            self._household_agents = [self.household_type(self, i) for i in range(self.households.count)]
             self._create_migrant_agents(np.flatnonzero(self.migrants.status != MigrantStatus.NEVER_LEFT))
         self._broker_accepted = np.zeros(0, dtype=np.int64)
         self._abroad_mask = self.migrants.status == MigrantStatus.ABROAD
@@ -462,7 +498,7 @@ class DesmigratifModel(Model):
         if self._agents_enabled:
             for v in np.flatnonzero(self.cooperatives.exists):
                 if v not in self._cooperative_agents:
-                    self._cooperative_agents[v] = agent_types.Cooperative(self, int(v))
+                    self._cooperative_agents[v] = self.cooperative_type(self, int(v))
 
     # ------------------------------------------------------------------ helpers
     def _calibrate_local_income(self) -> None:
@@ -641,9 +677,14 @@ class DesmigratifModel(Model):
             return
         for slot in slots.tolist():
             if slot not in self._migrant_agents:
-                self._migrant_agents[slot] = agent_types.Migrant(self, slot)
+                self._migrant_agents[slot] = self.migrant_type(self, slot)
 
     # ------------------------------------------------------------------ public views
+    @property
+    def cooperative_agents(self) -> list[agent_types.Cooperative]:
+        """Cooperative agents of the villages where one was founded, in village order."""
+        return [self._cooperative_agents[v] for v in sorted(self._cooperative_agents)]
+
     @property
     def household_agents(self) -> list[agent_types.Household]:
         """Household agents in slot order."""
@@ -679,3 +720,11 @@ class DesmigratifModel(Model):
     def timeseries(self) -> pd.DataFrame:
         """Outcomes so far: one row per month and village, plus pooled rows (village ``ALL``)."""
         return self.recorder.to_frame()
+
+
+def resolve_engine(scenario: Scenario | None, engine: str | None) -> Engine:
+    """The engine to run: ``engine`` if given, else the scenario's ``run.engine`` (kind error otherwise)."""
+    chosen = engine if engine is not None else (scenario.run.engine if scenario is not None else "vectorised")
+    if chosen not in ENGINES:
+        raise ValueError(f"engine {chosen!r} is not known; allowed: {', '.join(map(repr, ENGINES))}")
+    return chosen  # type: ignore[return-value]

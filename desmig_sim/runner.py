@@ -12,7 +12,7 @@ import pandas as pd
 from .model import DesmigratifModel
 from .output import staged_directory, write_manifest, write_table
 from .provenance import environment, utc_now
-from .scenario import Scenario
+from .scenario import Engine, Scenario
 from .streams import replication_seeds
 
 
@@ -48,7 +48,12 @@ class RunResult:
 
 
 def run(
-    scenario: Scenario, seed: int | None = None, *, agents: bool = True, keep_model: bool = True
+    scenario: Scenario,
+    seed: int | None = None,
+    *,
+    agents: bool = True,
+    keep_model: bool = True,
+    engine: Engine | None = None,
 ) -> RunResult:
     """Run one scenario to its horizon.
 
@@ -57,15 +62,17 @@ def run(
         seed: Root seed; the scenario's ``run.seed`` when omitted.
         agents: Create the Mesa agent views (no effect on results).
         keep_model: Keep the final model in the result.
+        engine: ``"vectorised"`` or ``"reference"``; the scenario's ``run.engine`` when omitted.
 
     Returns:
         The run's outcome table and manifest.
     """
     seed = scenario.run.seed if seed is None else int(seed)
     started = utc_now()
-    model = DesmigratifModel(scenario, seed=seed, agents=agents)
+    model = DesmigratifModel(scenario, seed=seed, agents=agents, engine=engine)
     table = model.run()
     manifest = {
+        "engine": model.engine,
         "scenario_name": scenario.name,
         "scenario_hash": scenario.content_hash(),
         "seed": seed,
@@ -95,6 +102,7 @@ def run_replications(
     seed: int | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    engine: Engine | None = None,
 ) -> list[RunResult]:
     """Run ``replications`` independent replications on seeds spawned from one root seed.
 
@@ -106,11 +114,12 @@ def run_replications(
         replications: How many runs.
         seed: Root seed; the scenario's ``run.seed`` when omitted.
         progress: Called with the number of runs completed after each run.
+        engine: ``"vectorised"`` or ``"reference"``; the scenario's ``run.engine`` when omitted.
     """
     seeds = seeds_for(scenario, replications, seed)
     results = []
     for i, s in enumerate(seeds):
-        results.append(run(scenario, s, agents=False, keep_model=False))
+        results.append(run(scenario, s, agents=False, keep_model=False, engine=engine))
         if progress is not None:
             progress(i + 1)
     return results

@@ -37,6 +37,10 @@ from .villages import COHORTS, VillageInfo
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
+#: The engines that run a scenario (they compute the same model).
+Engine = Literal["vectorised", "reference"]
+ENGINES: tuple[str, ...] = get_args(Engine)
+
 
 class RunSettings(BaseModel):
     """When the simulation runs and with which seed."""
@@ -46,6 +50,14 @@ class RunSettings(BaseModel):
     start: str = Field("2017-01", pattern=YEAR_MONTH_PATTERN, description="First simulated month, 'YYYY-MM'.")
     months: int = Field(120, ge=1, le=600, description="Number of monthly steps (120 = 2017-2026).")
     seed: int = Field(20170911, ge=0, lt=2**63, description="Root seed of the run.")
+    engine: Engine = Field(
+        "vectorised",
+        description=(
+            "How the monthly phases are computed: 'vectorised' (every rule over all households at"
+            " once; fast) or 'reference' (each household, migrant and cooperative steps as plain"
+            " per-agent Python; slow, for reading and for checking). Both give the same results."
+        ),
+    )
 
 
 class WorldSettings(BaseModel):
@@ -124,6 +136,12 @@ class Scenario(BaseModel):
     def with_seed(self, seed: int) -> Scenario:
         """A copy of this scenario run with another seed."""
         return self.model_copy(update={"run": self.run.model_copy(update={"seed": int(seed)})})
+
+    def with_engine(self, engine: Engine) -> Scenario:
+        """A copy of this scenario run with another engine (validated: a kind error for unknown ones)."""
+        data = self.to_dict()
+        data["run"]["engine"] = engine
+        return Scenario.model_validate(data)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data of the resolved scenario."""

@@ -33,6 +33,8 @@ def gini_sorted(x: np.ndarray, ranks: np.ndarray | None = None) -> float:
 
 _DROP_BITS = np.uint64(20)
 _SLOT_MASK = np.uint64((1 << 20) - 1)
+#: Up to this many equal-sized villages, the pooled sort merges the sorted villages (timsort).
+_MERGE_MAX_VILLAGES = 256
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,12 @@ class VillageGroups:
         np.clip(dep, 0.0, 1.0, out=dep)
         deprivation = np.empty(values.size)
         deprivation[slots] = dep.ravel() if self.equal else dep[self.valid]
-        everything = np.sort(values)
+        if self.equal and n.size <= _MERGE_MAX_VILLAGES:
+            # Few long villages, each already (almost) sorted: timsort merges the runs, about
+            # twice as fast as sorting from scratch. The sorted array is the same either way.
+            everything = np.sort(ordered.ravel(), kind="stable")
+        else:
+            everything = np.sort(values)
         n_all = everything.size
         pooled_median = 0.5 * (everything[(n_all - 1) // 2] + everything[n_all // 2])
         pooled_gini = gini_sorted(everything, self.pooled_ranks)

@@ -1,0 +1,14 @@
+"""The reference engine: each household, migrant and cooperative steps as plain per-agent Python.
+
+Select it with ``engine = "reference"`` under ``[run]`` in a scenario file, ``--engine reference``
+on ``desmig-sim run``, or ``DesmigratifModel(scenario, engine="reference")``. It computes the same
+model as the vectorised engine (a test checks the outcome tables agree) and is meant for reading:
+start with :class:`~desmig_sim.reference.household.Household`.
+"""
+
+from .cooperative import Cooperative
+from .household import Household
+from .migrant import Migrant
+from .model import ReferenceModel
+
+__all__ = ["Cooperative", "Household", "Migrant", "ReferenceModel"]

@@ -1,0 +1,156 @@
+"""A village cooperative's month, as plain per-agent Python (the reference engine).
+
+Phase 4 of the month (:mod:`desmig_sim.model`): members' deposits earn interest and a share is
+withdrawn; borrowers repay (or default and are expelled); members ask for productive loans, which
+are granted first come, first served (slot order) while the cash lasts; the cooperative may become
+inactive, and an inactive cooperative pays deposits back as far as its cash allows. The maths is
+:mod:`desmig_sim.rules.cooperative`, called for one loan at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from desmig_sim import agents
+from desmig_sim.parameters import monthly_probability
+from desmig_sim.rules import cooperative as coop_rules
+from desmig_sim.streams import Stream
+
+if TYPE_CHECKING:
+    from .household import Household
+    from .model import ReferenceModel
+
+
+class Cooperative(agents.Cooperative):
+    """A village savings-and-loan cooperative that keeps its own accounts (reference engine)."""
+
+    model: ReferenceModel
+
+    @property
+    def cash_now(self) -> float:
+        """Liquid funds, IDR (read and written by the cooperative's operations)."""
+        return float(self.model.cooperatives.cash[self.village_index])
+
+    @cash_now.setter
+    def cash_now(self, value: float) -> None:
+        self.model.cooperatives.cash[self.village_index] = value
+
+    def households(self) -> list[Household]:
+        """The households of the cooperative's village, in slot order."""
+        return self.model.village_households(self.village_index)
+
+    def book_deposits(self, total: float) -> None:
+        """This month's deposits of all members (phase 3) come into the cash."""
+        self.cash_now += total
+
+    # ------------------------------------------------------------------ phase 4
+    def operate(self) -> None:
+        """Interest and withdrawals, repayments and defaults, then new loans."""
+        members = [h for h in self.households() if h.is_active_member]
+        self.pay_interest(members)
+        self.pay_withdrawals(members)
+        repaid_or_defaulted = self.collect_repayments()
+        self.lend([h for h in members if h.slot not in repaid_or_defaulted])
+
+    def pay_interest(self, members: list[Household]) -> None:
+        """Deposits earn the monthly savings rate."""
+        rate = self.model.params.cooperative.savings_rate_per_month
+        for member in members:
+            member.coop_interest = member.coop_deposit * rate
+            member.coop_deposit += member.coop_interest
+
+    def pay_withdrawals(self, members: list[Household]) -> None:
+        """Members withdraw a share of their deposits for spending, as far as the cash allows."""
+        share = self.model.params.cooperative.withdrawal_share_per_month
+        wanted = [member.coop_deposit * share for member in members]
+        asked = 0.0
+        for amount in wanted:
+            asked += amount
+        paid = min(max(self.cash_now, 0.0), asked)
+        ratio = paid / asked if asked > 0 else 0.0
+        for member, amount in zip(members, wanted, strict=True):
+            payout = amount * ratio
+            member.coop_deposit -= payout
+            member.consumption += payout
+        self.cash_now -= paid
+
+    def collect_repayments(self) -> set[int]:
+        """Borrowers pay interest and an instalment, or default (written off, expelled).
+
+        Returns:
+            Slots of this month's borrowers (a loan repaid or defaulted is not renewed at once).
+        """
+        m = self.model
+        cp = m.params.cooperative
+        default_prob = monthly_probability(cp.default_prob_per_year)
+        borrowers = [h for h in self.households() if h.coop_loan > 0]
+        received = 0.0
+        for borrower in borrowers:
+            loan, original = borrower.coop_loan, borrower.coop_loan_principal
+            interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
+            principal = coop_rules.instalment(loan, original, cp.loan_term_months)
+            if m.draw(Stream.COOPERATIVE, borrower.slot, key="default") < default_prob:
+                repaid = 0.0
+                borrower.coop_loan = 0.0
+                borrower.coop_member = False
+                m.cooperatives.defaults[self.village_index] += 1
+            else:
+                repaid = float(interest + principal)
+                borrower.coop_loan = float(loan - principal)
+            borrower.pay(repaid)
+            received += repaid
+        self.cash_now += received
+        m.membership_changed()
+        return {b.slot for b in borrowers}
+
+    def lend(self, members: list[Household]) -> None:
+        """Members without a loan may ask for one (a multiple of their deposits); served in slot order.
+
+        Loans are made in whole rupiah; once a request does not fit in the cash, later requests
+        wait for a later month.
+        """
+        m = self.model
+        cp = m.params.cooperative
+        available = math.floor(max(self.cash_now, 0.0))
+        queued, granted_total = 0, 0.0
+        for member in members:
+            if member.coop_loan > 0 or member.coop_deposit <= 0 or not member.coop_member:
+                continue
+            if m.draw(Stream.COOPERATIVE, member.slot, key="demand") >= cp.loan_demand_prob:
+                continue
+            request = float(coop_rules.loan_size(member.coop_deposit, cp.max_loan_to_savings))
+            if request < 1.0:
+                continue
+            amount = math.floor(request)
+            queued += amount
+            if queued > available:
+                break
+            member.coop_loan = float(amount)
+            member.coop_loan_principal = float(amount)
+            member.business_capital += amount
+            member.productive_investment += amount
+            granted_total += amount
+        self.cash_now -= granted_total
+
+    def maybe_become_inactive(self, u: float) -> None:
+        """The cooperative becomes inactive with a small monthly hazard (it never reopens)."""
+        hazard = monthly_probability(self.model.params.cooperative.inactivity_prob_per_year)
+        if u < hazard:
+            self.model.cooperatives.active[self.village_index] = False
+
+    def wind_down(self) -> None:
+        """An inactive cooperative pays members' deposits back, as far as its cash allows."""
+        if self.active:
+            return
+        members = [h for h in self.households() if h.coop_member]
+        owed = 0.0
+        for member in members:
+            owed += member.coop_deposit
+        paid = min(max(self.cash_now, 0.0), owed)
+        share = paid / owed if owed > 0 else 0.0
+        for member in members:
+            payout = member.coop_deposit * share
+            member.coop_deposit -= payout
+            member.savings += payout
+        self.cash_now -= paid

@@ -1,0 +1,156 @@
+"""A migrant worker's month, as plain per-agent Python (the reference engine).
+
+Phases 1, 2 and 9 of the month (:mod:`desmig_sim.model`): earn the wage abroad (brokers deduct
+what is still owed), send part of it home, and face the risks abroad (death, deportation, return,
+contract renewal). The departure itself (phase 8) is :meth:`Migrant.leave`, called by the
+household.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from desmig_sim import agents
+from desmig_sim.agents import _view
+from desmig_sim.parameters import monthly_probability
+from desmig_sim.rules import abroad as abroad_rules
+from desmig_sim.rules import remittance as remittance_rules
+from desmig_sim.state import Channel, Destination, MigrantStatus, Route
+from desmig_sim.streams import Stream
+
+if TYPE_CHECKING:
+    from .household import Household
+    from .model import ReferenceModel
+
+
+class Migrant(agents.Migrant):
+    """A household member who works (or has worked) abroad, stepping on its own (reference engine)."""
+
+    model: ReferenceModel
+
+    contract_end_month = _view("migrants", "contract_end_month", int, "Last month of a procedural contract.")
+
+    def _store(self, name: str, value: int | float) -> None:
+        """Write one field of this migrant's state."""
+        getattr(self.model.migrants, name)[self.slot] = value
+
+    @property
+    def home(self) -> Household:
+        """The migrant's household."""
+        return self.model.household_agents[int(self.model.migrants.household[self.slot])]
+
+    # ------------------------------------------------------------------ phase 8
+    def leave(self, route: Route) -> None:
+        """Go abroad by ``route``: destination and remittance channel are drawn at the household's slot."""
+        m = self.model
+        r, ab = m.params.remittance, m.params.abroad
+        household = int(m.migrants.household[self.slot])
+        u_destination = m.draw(Stream.DEPARTURE, household, key="destination")
+        u_channel = m.draw(Stream.DEPARTURE, household, key="channel")
+        non_procedural = route == Route.NON_PROCEDURAL
+        if non_procedural:
+            informal = u_channel < r.non_procedural_informal_share
+        else:
+            informal = u_channel >= r.procedural_formal_share
+        self._store("status", MigrantStatus.ABROAD)
+        self._store("route", route)
+        self._store(
+            "destination", Destination.MALAYSIA if u_destination < r.malaysia_share else Destination.OTHER
+        )
+        self._store("channel", Channel.INFORMAL if informal else Channel.FORMAL)
+        self.departure_month = m.month
+        self.contract_end_month = m.month + (0 if non_procedural else ab.contract_months)
+        # Non-procedural migrants owe the broker the cost of the trip.
+        self.broker_debt = r.broker_debt_idr if non_procedural else 0.0
+        self.trips += 1
+        m.note_abroad(self.slot, True)
+
+    # ------------------------------------------------------------------ phase 1
+    def earn_wage(self) -> None:
+        """Earn this month's wage; the broker deducts a share while debt is owed."""
+        m = self.model
+        r, c = m.params.remittance, m.conditions
+        wage = remittance_rules.wage_idr(
+            self.route,
+            self.destination,
+            c.min_wage_myr,
+            c.idr_per_myr,
+            r.non_procedural_wage_factor,
+            r.other_destination_wage_factor,
+            c.wage_factor,
+        )
+        deduction = remittance_rules.broker_deduction(wage, self.broker_debt, r.broker_debt_repayment_share)
+        self.broker_debt -= float(deduction)
+        self.wage = float(wage - deduction)
+
+    # ------------------------------------------------------------------ phase 2
+    def send_remittance(self) -> tuple[float, float]:
+        """Perhaps send part of the wage home; the channel takes a fee or loses the transfer.
+
+        Returns:
+            ``(sent, fees and losses)`` in rupiah.
+        """
+        m = self.model
+        r = m.params.remittance
+        send_prob = r.procedural_send_prob if self.route == Route.PROCEDURAL else r.non_procedural_send_prob
+        sends = m.draw(Stream.REMITTANCE, self.slot) < send_prob
+        sent = remittance_rules.amount_sent(
+            np.array([self.wage]),
+            np.array([self.remittance_propensity]),
+            np.array([m.month - self.departure_month]),
+            r.decay_per_year,
+            np.array([sends]),
+        )[0]
+        lost = m.draw(Stream.REMITTANCE, self.slot, key="loss") < r.informal_loss_prob
+        fees, losses = remittance_rules.channel_costs(sent, self.channel, r.formal_fee_share, lost)
+        self.remitted = float(sent)
+        self.home.receive_remittance(float(sent - fees - losses))
+        return float(sent), float(fees + losses)
+
+    # ------------------------------------------------------------------ phase 9
+    def face_risks(self) -> abroad_rules.Fate:
+        """This month's fate abroad: dies, is deported, returns home, renews the contract or stays."""
+        m = self.model
+        ab, c = m.params.abroad, m.conditions
+        fate = abroad_rules.Fate(
+            abroad_rules.fates(
+                np.array([self.route]),
+                np.array([self.contract_end_month - m.month]),
+                np.array([m.draw(Stream.FATE, self.slot)]),
+                np.array([m.draw(Stream.FATE, self.slot, key="renewal")]),
+                monthly_probability(ab.death_prob_non_procedural_per_year),
+                monthly_probability(ab.death_prob_procedural_per_year),
+                monthly_probability(ab.deportation_prob_per_year),
+                1.0 / ab.non_procedural_mean_months_abroad,
+                ab.contract_renewal_prob,
+                c.return_multiplier,
+            )[0]
+        )
+        if fate == abroad_rules.Fate.RENEWS:
+            self.contract_end_month = m.month + ab.contract_months
+        elif fate != abroad_rules.Fate.STAYS:
+            self.come_home(fate)
+        return fate
+
+    def come_home(self, fate: abroad_rules.Fate) -> None:
+        """Leave the work abroad: dead, deported or returned; the household counts them again."""
+        home = self.home
+        self.broker_debt = 0.0
+        self.wage = 0.0
+        home.abroad_count -= 1
+        if fate == abroad_rules.Fate.DIES:
+            self._store("status", MigrantStatus.DEAD)
+            home.size -= 1
+            home.dead_count += 1
+        else:
+            self._store(
+                "status",
+                MigrantStatus.DEPORTED if fate == abroad_rules.Fate.DEPORTED else MigrantStatus.RETURNED,
+            )
+            home.returnee_count += 1
+            if fate == abroad_rules.Fate.RETURNS and self.route == Route.PROCEDURAL:
+                # Returnees of the procedural route bring knowledge of it home.
+                home.knows_procedure = True
+        self.model.note_abroad(self.slot, False)

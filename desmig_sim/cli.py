@@ -1,4 +1,4 @@
-"""The ``desmig-sim`` command line: run, demo, validate, schema, docs.
+"""The ``desmig-sim`` command line: run, demo, validate, schema, docs, dashboard.
 
 Bad scenario files produce one clear message (file, field, value, what is allowed) and exit code
 2, with no traceback and nothing written. Long work shows progress.
@@ -247,6 +247,24 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Start the workshop dashboard (a Solara server) and print its address."""
+    from .dashboard.server import serve
+
+    serve(args.host, args.port, announce=lambda line: console.print(line, highlight=False))
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: use a port from 1 to 65535")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -300,6 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="generate docs/parameters.md from the code")
     p.add_argument("--check", action="store_true", help="fail if docs/parameters.md is out of date")
     p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("dashboard", help="start the workshop dashboard in the browser (Solara)")
+    p.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    p.set_defaults(func=cmd_dashboard)
     return parser
 
 

@@ -1,0 +1,63 @@
+"""Starting the dashboard: a Solara server (Starlette under uvicorn) serving :func:`app.Page`."""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+
+from desmig_sim.errors import InputFileError
+
+#: The Solara app: module and component.
+APP = "desmig_sim.dashboard.app:Page"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+class ServerError(InputFileError):
+    """The server cannot start (the address is taken or not valid)."""
+
+
+def check_address(host: str, port: int) -> None:
+    """Fail early, with a kind message, if the server could not listen on ``host:port``.
+
+    Raises:
+        ServerError: If the port is taken or the host is not an address of this machine.
+    """
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        why = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+        raise ServerError(
+            f"{host}:{port}",
+            f"{why}; allowed: a free port (e.g. --port {port + 1}) on an address of this machine",
+        ) from None
+
+
+def url(host: str, port: int) -> str:
+    """The address to open in a browser."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, announce=print) -> None:
+    """Run the dashboard server until interrupted (Ctrl+C).
+
+    Args:
+        host: Address to listen on; localhost unless told otherwise.
+        port: Port to listen on.
+        announce: Called with the line that gives the address, once the address is known to be free.
+
+    Raises:
+        ServerError: If the server cannot listen on the address.
+    """
+    check_address(host, port)
+    os.environ["SOLARA_APP"] = APP  # read when solara's server app is imported, below
+    os.environ.setdefault("SOLARA_THEME_VARIANT", "light")
+    import uvicorn
+    from solara.server.starlette import app
+
+    announce(f"Dashboard running at {url(host, port)} (press Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -210,6 +210,11 @@ def test_live_charts_are_six_svg_charts_growing_with_the_months():
     model = desmig_sim.DesmigratifModel(controls.live_scenario(FULL, "Mawar"), seed=1, agents=False)
     for _ in range(5):
         model.step()
+    pooled = model.timeseries().query("village == 'ALL'")
+    for chart in charts.LIVE_CHARTS:
+        np.testing.assert_array_equal(
+            charts.pooled_series(model, chart.column), pooled[chart.column].to_numpy()
+        )
     drawn = charts.live_charts(model)
     assert len(drawn) == len(charts.LIVE_CHARTS) == 6
     ns = "{http://www.w3.org/2000/svg}"

@@ -214,9 +214,12 @@ def test_step_and_play_advance_the_month_and_the_date(page):
     page.get_by_role("button", name="▶").click()
     _wait_until(lambda: _month(page) >= 6, "playing advances the month")
     page.get_by_role("button", name="❚❚").click()
+    page.get_by_role("button", name="▶").wait_for()
     time.sleep(0.5)
     month = _month(page)
     assert month >= 6
+    time.sleep(1.0)
+    assert _month(page) == month, "pause stops the months"
     year, index = divmod(2017 * 12 + month - 1, 12)
     name = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
             "October", "November", "December"][index]  # fmt: skip

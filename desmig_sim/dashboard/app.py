@@ -347,8 +347,8 @@ def Page():
     model = solara.use_reactive(initial[0])
     model_params = solara.use_reactive(initial[1])
     message = solara.use_reactive(None)
-    speed = solara.use_reactive(15)
-    play_interval = solara.use_reactive(47)
+    speed = solara.use_reactive(12)
+    play_interval = solara.use_reactive(83)
     generation = solara.use_reactive(0)
     render_interval = solara.use_reactive(1)
     use_threads = solara.use_reactive(False)
@@ -388,7 +388,7 @@ def Page():
 
     def on_speed(value: int) -> None:
         speed.set(value)
-        play_interval.set(max(1, int(1000 / value) - 20))
+        play_interval.set(int(1000 / value))  # the pause between months; drawing adds to it
 
     solara.Style(CSS)
     solara.Title(TITLE)
@@ -427,7 +427,7 @@ def Page():
                     use_threads=use_threads,
                 ).key(f"controller-{generation.value}")
                 solara.SliderInt(
-                    "Speed (months a second, at most)", value=speed.value, min=1, max=30, on_value=on_speed
+                    "Speed (months a second, at most)", value=speed.value, min=1, max=15, on_value=on_speed
                 )
                 solara.Text(
                     "Reset goes back to month 0; ▶ plays, ❚❚ pauses; Step moves one month.",

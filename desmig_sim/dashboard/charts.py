@@ -2,7 +2,7 @@
 
 Plain SVG keeps a redraw at every month to about a millisecond and needs no JavaScript library
 from the internet (the workshop room may have none). Live charts read the model's outcome table
-(:meth:`DesmigratifModel.timeseries`, pooled rows); the compare charts read a
+(the pooled rows, read from its recorder); the compare charts read a
 :class:`~desmig_sim.dashboard.compare.Comparison`. Money is shown in thousands or millions of
 rupiah so that axis labels stay short.
 """
@@ -19,7 +19,7 @@ import pandas as pd
 
 from desmig_sim.calendar import format_year_month, parse_year_month
 from desmig_sim.model import DesmigratifModel
-from desmig_sim.outcomes import POOLED
+from desmig_sim.outcomes import OUTCOMES
 
 POLICY_COLOUR, BASELINE_COLOUR = "#0072B2", "#7F7F7F"
 
@@ -144,21 +144,25 @@ def svg_chart(title: str, start: str, months: int, series: Sequence[Series], zer
     )
 
 
-def live_table(model: DesmigratifModel) -> pd.DataFrame:
-    """The pooled outcome rows of the live model so far, one per month."""
-    table = model.timeseries()
-    return table[table["village"] == POOLED].reset_index(drop=True)
+def pooled_series(model: DesmigratifModel, column: str) -> np.ndarray:
+    """One outcome of the live model so far, pooled over its villages, one value per month.
+
+    Reads the recorder's preallocated table (months x villages and ALL x outcomes) directly: the
+    same values as the ``village == "ALL"`` rows of :meth:`DesmigratifModel.timeseries`, without
+    building a data frame at every redraw.
+    """
+    recorder = model.recorder
+    return recorder.values[: recorder.months_recorded, -1, list(OUTCOMES).index(column)].copy()
 
 
 def live_charts(model: DesmigratifModel) -> list[str]:
     """The live charts of the model as SVG strings, over its whole run window."""
-    pooled = live_table(model)
     return [
         svg_chart(
             chart.title,
             model.start,
             model.horizon,
-            [Series(chart.title, POLICY_COLOUR, pooled[chart.column].to_numpy() / chart.scale)],
+            [Series(chart.title, POLICY_COLOUR, pooled_series(model, chart.column) / chart.scale)],
         )
         for chart in LIVE_CHARTS
     ]

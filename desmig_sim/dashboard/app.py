@@ -130,9 +130,8 @@ def ControlWidget(control: Control, scenario: Scenario, on_change: Callable[[Con
 
 
 @solara.component
-def MonthBanner(model: DesmigratifModel, village: str, scenario: Scenario):
-    """The month and date of the live model, redrawn at every step."""
-    update_counter.get()
+def MonthBanner(model: DesmigratifModel, village: str, scenario: Scenario, tick: int):
+    """The month and date of the live model (``tick`` changes at every step: redraw)."""
     month, date = month_text(model)
     with solara.Row(style={"align-items": "baseline", "gap": "16px", "flex-wrap": "wrap"}):
         solara.Text(f"{month} · {date}", classes=["dm-month"])
@@ -144,9 +143,8 @@ def MonthBanner(model: DesmigratifModel, village: str, scenario: Scenario):
 
 
 @solara.component
-def VillageView(model: DesmigratifModel, village: str):
-    """The households of the village as a network, coloured by status, with a legend."""
-    update_counter.get()
+def VillageView(model: DesmigratifModel, village: str, tick: int):
+    """The households of the village as a network, coloured by status, with a legend (redrawn per tick)."""
     positions = solara.use_memo(lambda: village_layout(model), [model])
     ties = solara.use_memo(lambda: ties_path(model, positions), [model])
     status = village_status(model)
@@ -173,9 +171,8 @@ def VillageView(model: DesmigratifModel, village: str):
 
 
 @solara.component
-def LiveCharts(model: DesmigratifModel):
-    """The live charts of the village, redrawn at every step."""
-    update_counter.get()
+def LiveCharts(model: DesmigratifModel, tick: int):
+    """The live charts of the village (redrawn at every tick)."""
     with solara.Card("Live charts", style={"height": "100%"}):
         if model.month == 0:
             solara.Info("Press ▶ (play) or Step: the charts fill in month by month.", dense=True)
@@ -189,7 +186,6 @@ def CompareView(scenario: Scenario, village: str):
     replications = solara.use_reactive(10)
     months = solara.use_reactive(min(scenario.run.months, 120))
     scope = solara.use_reactive("all")
-    outcome = solara.use_reactive("non_procedural_share_12m")
     progress = solara.use_reactive((0, 0))
     message = solara.use_reactive(None)
 
@@ -245,43 +241,49 @@ def CompareView(scenario: Scenario, village: str):
         if task.error:
             solara.Error(f"The comparison stopped: {task.exception}")
         result = task.value if task.finished and not task.error else None
-    if result is None:
-        return
+    if result is not None:
+        CompareResults(result)
+
+
+@solara.component
+def CompareResults(result: compare.Comparison):
+    """The comparison's charts (for a chosen outcome), table of paired differences and downloads."""
+    outcome = solara.use_reactive("non_procedural_share_12m")
     label = {c: v[0] for c, v in KEY_OUTCOMES.items()}
-    with solara.Card(f"Results: {len(result.seeds)} paired runs, {result.policy.run.months} months"):
-        solara.Select("Outcome", value=outcome, values=list(KEY_OUTCOMES), style={"max-width": "420px"})
-        solara.Text(label[outcome.value], classes=["dm-sub"])
+
+    def draw() -> str:
         start = result.policy.run.start
-        names = f"{result.baseline.name} (grey) and {result.policy.name} (blue)"
         band = charts.band_chart(result.bands(outcome.value), "Mean and 10-90% band over runs", start)
         difference = charts.difference_chart(
             result.difference_over_time(outcome.value), "Paired difference with its 95% interval", start
         )
-        solara.HTML(
-            tag="div", unsafe_innerHTML=f"<div>{band}</div><div>{difference}</div>", classes=["dm-compare"]
-        )
+        return f"<div>{band}</div><div>{difference}</div>"
+
+    drawn = solara.use_memo(draw, [result, outcome.value])
+    with solara.Card(f"Results: {len(result.seeds)} paired runs, {result.policy.run.months} months"):
+        solara.Select("Outcome", value=outcome, values=list(KEY_OUTCOMES), style={"max-width": "420px"})
+        solara.Text(label[outcome.value], classes=["dm-sub"])
+        solara.HTML(tag="div", unsafe_innerHTML=drawn, classes=["dm-compare"])
         solara.Text(
-            f"Left: {names}. Right: programme minus no programme, run by run on the same seeds.",
+            f"Left: {result.baseline.name} (grey) and {result.policy.name} (blue). Right: programme"
+            " minus no programme, run by run on the same seeds.",
             classes=["dm-help"],
         )
         DifferenceTable(result)
         with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
+            solara.FileDownload(result.runs_csv, filename="compare_runs.csv", label="Download results (CSV)")
             solara.FileDownload(
-                result.runs_csv(), filename="compare_runs.csv", label="Download results (CSV)"
-            )
-            solara.FileDownload(
-                result.timeseries_csv(),
+                result.timeseries_csv,
                 filename="compare_timeseries.csv",
                 label="Download monthly series (CSV)",
             )
             solara.FileDownload(
-                result.manifest_json(), filename="manifest.json", label="Download manifest (JSON)"
+                result.manifest_json, filename="manifest.json", label="Download manifest (JSON)"
             )
 
 
-@solara.component
-def DifferenceTable(result: compare.Comparison):
-    """Key outcomes: both means, the paired difference with its 95% interval, how often the policy wins."""
+def difference_markdown(result: compare.Comparison) -> str:
+    """Key outcomes as a Markdown table: both means, the paired difference and its 95% interval."""
     rows = []
     for _, row in result.differences.iterrows():
         unit = row["unit"]
@@ -293,10 +295,16 @@ def DifferenceTable(result: compare.Comparison):
             f" to {format_number(row['difference_high'], unit)}"
             f" | {'-' if share != share else f'{share:.0%}'} |"
         )
-    solara.Markdown(
+    return (
         "| Outcome | No programme | Programme | Difference | 95% interval | Runs where the programme"
         " does better |\n|---|--:|--:|--:|--:|--:|\n" + "\n".join(rows)
     )
+
+
+@solara.component
+def DifferenceTable(result: compare.Comparison):
+    """The table of paired differences (computed once per result)."""
+    solara.Markdown(solara.use_memo(lambda: difference_markdown(result), [result]))
 
 
 @solara.component
@@ -443,19 +451,30 @@ def Page():
                             group = COMPONENT_TITLES.get(control.group, "Assumption")
                             solara.Text(f"{group}: {control.label}: {old} → {new}")
         with solara.Column(style={"flex": "1", "min-width": "0"}):
-            MonthBanner(model.value, village.value, scenario.value)
-            if message.value:
-                solara.Error(message.value, icon=True, dense=True)
-            with solara.lab.Tabs():
-                with (
-                    solara.lab.Tab("Village and charts"),
-                    solara.Row(style={"flex-wrap": "wrap", "align-items": "stretch"}),
-                ):
-                    with solara.Column(style={"flex": "1 1 360px", "max-width": "500px"}):
-                        VillageView(model.value, village.value)
-                    with solara.Column(style={"flex": "2 1 540px"}):
-                        LiveCharts(model.value)
-                with solara.lab.Tab("Compare"):
-                    CompareView(scenario.value, village.value)
-                with solara.lab.Tab("About the model"):
-                    AboutView()
+            LiveView(model.value, scenario.value, village.value, message.value)
+
+
+@solara.component
+def LiveView(model: DesmigratifModel, scenario: Scenario, village: str, message: str | None):
+    """The main column: month banner, messages and the tabs.
+
+    This is the one component that listens to Mesa's redraw signal (``update_counter``, bumped by
+    the run controls after every step), so a step costs one render pass, not one per view.
+    """
+    tick = update_counter.get()
+    MonthBanner(model, village, scenario, tick)
+    if message:
+        solara.Error(message, icon=True, dense=True)
+    with solara.lab.Tabs():
+        with (
+            solara.lab.Tab("Village and charts"),
+            solara.Row(style={"flex-wrap": "wrap", "align-items": "stretch"}),
+        ):
+            with solara.Column(style={"flex": "1 1 360px", "max-width": "500px"}):
+                VillageView(model, village, tick)
+            with solara.Column(style={"flex": "2 1 540px"}):
+                LiveCharts(model, tick)
+        with solara.lab.Tab("Compare"):
+            CompareView(scenario, village)
+        with solara.lab.Tab("About the model"):
+            AboutView()

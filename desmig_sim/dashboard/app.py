@@ -248,21 +248,23 @@ def CompareView(scenario: Scenario, village: str):
 @solara.component
 def CompareResults(result: compare.Comparison):
     """The comparison's charts (for a chosen outcome), table of paired differences and downloads."""
-    outcome = solara.use_reactive("non_procedural_share_12m")
-    label = {c: v[0] for c, v in KEY_OUTCOMES.items()}
+    labels = {v[0]: c for c, v in KEY_OUTCOMES.items()}
+    chosen = solara.use_reactive(KEY_OUTCOMES["non_procedural_share_12m"][0])
+    outcome = labels[chosen.value]
 
     def draw() -> str:
         start = result.policy.run.start
-        band = charts.band_chart(result.bands(outcome.value), "Mean and 10-90% band over runs", start)
+        band = charts.band_chart(result.bands(outcome), "Mean and 10-90% band over runs", start)
         difference = charts.difference_chart(
-            result.difference_over_time(outcome.value), "Paired difference with its 95% interval", start
+            result.difference_over_time(outcome), "Paired difference with its 95% interval", start
         )
         return f"<div>{band}</div><div>{difference}</div>"
 
-    drawn = solara.use_memo(draw, [result, outcome.value])
+    drawn = solara.use_memo(draw, [result, outcome])
     with solara.Card(f"Results: {len(result.seeds)} paired runs, {result.policy.run.months} months"):
-        solara.Select("Outcome", value=outcome, values=list(KEY_OUTCOMES), style={"max-width": "420px"})
-        solara.Text(label[outcome.value], classes=["dm-sub"])
+        solara.Select(
+            "Outcome shown in the charts", value=chosen, values=list(labels), style={"max-width": "460px"}
+        )
         solara.HTML(tag="div", unsafe_innerHTML=drawn, classes=["dm-compare"])
         solara.Text(
             f"Left: {result.baseline.name} (grey) and {result.policy.name} (blue). Right: programme"

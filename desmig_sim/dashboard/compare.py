@@ -32,11 +32,14 @@ BASELINE, POLICY = "baseline", "policy"
 
 
 def without_programme(scenario: Scenario) -> Scenario:
-    """The same scenario (parameters, events, villages, run window) with every component off."""
+    """The same scenario (parameters, events, villages, run window) with every component off.
+
+    It is named "No programme"; the manifest keeps its full content and hash.
+    """
     data = scenario.to_dict()
     for key in COMPONENTS:
         data["components"][key]["enabled"] = False
-    data["name"] = f"{scenario.name}: without the programme"
+    data["name"] = "No programme"
     return scenario_from_dict(data, SOURCE)
 
 

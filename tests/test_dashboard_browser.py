@@ -177,6 +177,17 @@ def test_page_loads_and_the_address_is_printed(server, page, tmp_path):
     page.screenshot(path=str(tmp_path / "start.png"))
 
 
+def test_the_about_page_explains_the_month_and_links_to_the_odd(page, server):
+    page.get_by_role("tab", name="About the model").click()
+    page.get_by_text("Each step of the model is").wait_for()
+    link = page.locator("a", has_text="docs/odd.md").first
+    assert link.get_attribute("href") == "/docs/odd.md"
+    with urllib.request.urlopen(server.url + "docs/odd.md", timeout=10) as response:
+        assert "ODD+D" in response.read().decode("utf-8"), "the link serves the model description"
+    page.get_by_role("button", name="Read docs/odd.md (the full model description)").click()
+    page.get_by_text("1.1 Purpose and patterns").wait_for()
+
+
 def test_choosing_a_preset_changes_the_controls(page):
     assert page.get_by_text("Information centre (on)").is_visible()
     assert page.get_by_text("All four Desmigratif components", exact=False).first.is_visible()

@@ -54,7 +54,8 @@ Each step of the model is **one month**. In every month, in this order:
 ### Where the rules are written down
 
 Every rule, with its equations, numbers and sources, is described in the model description
-**docs/odd.md** (the ODD+D protocol), in the project folder. You can also read it below.
+[**docs/odd.md**](/docs/odd.md) (the ODD+D protocol), in the project folder. You can also read it
+below.
 """
 
 

@@ -99,11 +99,12 @@ def ControlWidget(control: Control, scenario: Scenario, on_change: Callable[[Con
                     classes=["dm-number"],
                     continuous_update=False,
                 )
-            solara.SliderValue(
+            solara.SliderInt(
                 "",
-                value=value if value in months else months[0],
-                values=months,
-                on_value=lambda v: on_change(control, v),
+                value=months.index(value) if value in months else 0,
+                min=0,
+                max=len(months) - 1,
+                on_value=lambda i: on_change(control, months[i]),
             )
         else:
             with solara.Row(style={"align-items": "center"}):
@@ -290,8 +291,9 @@ def difference_markdown(result: compare.Comparison) -> str:
     for _, row in result.differences.iterrows():
         unit = row["unit"]
         share = row["share_policy_better"]
+        name = row["outcome"] if "whole run" in row["outcome"] else f"{row['outcome']} ({row['over']})"
         rows.append(
-            f"| {row['outcome']} ({row['over']}) | {format_number(row['baseline_mean'], unit)}"
+            f"| {name} | {format_number(row['baseline_mean'], unit)}"
             f" | {format_number(row['policy_mean'], unit)} | {format_number(row['difference'], unit)}"
             f" | {format_number(row['difference_low'], unit)}"
             f" to {format_number(row['difference_high'], unit)}"
@@ -299,7 +301,7 @@ def difference_markdown(result: compare.Comparison) -> str:
         )
     return (
         "| Outcome | No programme | Programme | Difference | 95% interval | Runs where the programme"
-        " does better |\n|---|--:|--:|--:|--:|--:|\n" + "\n".join(rows)
+        " does better |\n|:--|--:|--:|--:|--:|--:|\n" + "\n".join(rows)
     )
 
 

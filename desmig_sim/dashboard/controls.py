@@ -37,6 +37,14 @@ INTENSITY_FIELD: dict[str, str] = {
     "community_parenting": "attendance_boost",
 }
 
+#: Plain labels of the intensity controls.
+INTENSITY_LABEL: dict[str, str] = {
+    "information_centre": "Intensity: recruiters kept away",
+    "productive_enterprise": "Intensity: extra share invested",
+    "cooperative": "Intensity: how fast households join",
+    "community_parenting": "Intensity: extra school attendance",
+}
+
 #: Short names of the components, for workshop participants.
 COMPONENT_TITLES: dict[str, str] = {
     "information_centre": "Information centre",
@@ -222,7 +230,7 @@ def component_controls(key: str) -> list[Control]:
     return [
         _control(f"{base}.enabled", key, "Runs in the village"),
         _control(f"{base}.coverage", key, "Coverage"),
-        _control(f"{base}.{INTENSITY_FIELD[key]}", key, "Intensity: " + _label(INTENSITY_FIELD[key]).lower()),
+        _control(f"{base}.{INTENSITY_FIELD[key]}", key, INTENSITY_LABEL[key]),
         _control(f"{base}.start", key, "Start month"),
     ]
 

@@ -12,6 +12,8 @@ from desmig_sim.errors import InputFileError
 APP = "desmig_sim.dashboard.app:Page"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+#: Where the server offers docs/odd.md (the About page links to it).
+ODD_URL = "/docs/odd.md"
 
 
 class ServerError(InputFileError):
@@ -58,6 +60,16 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, announce=print) ->
     os.environ.setdefault("SOLARA_THEME_VARIANT", "light")
     import uvicorn
     from solara.server.starlette import app
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from desmig_sim.dashboard.about import ODD_PATH, odd_markdown
+
+    async def odd(request: object) -> PlainTextResponse:
+        text = odd_markdown() or f"The model description is {ODD_PATH} in the source checkout."
+        return PlainTextResponse(text)
+
+    app.router.routes.insert(0, Route(ODD_URL, odd))  # before Solara's catch-all page route
 
     announce(f"Dashboard running at {url(host, port)} (press Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

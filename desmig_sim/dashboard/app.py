@@ -77,10 +77,6 @@ def build_model(scenario: Scenario, village: str) -> tuple[DesmigratifModel, dic
     return DesmigratifModel(**params), params
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 @solara.component
 def ControlWidget(control: Control, scenario: Scenario, on_change: Callable[[Control, Any], None]):
     """One generated control: a switch, a slider with a typed-in number, or a month slider."""

@@ -235,6 +235,8 @@ def test_step_and_play_advance_the_month_and_the_date(page):
     name = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
             "October", "November", "December"][index]  # fmt: skip
     assert page.locator(".dm-month").inner_text() == f"Month {month} of 120 · {name} {year}"
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.get_by_text("Month 0 of 120 · ready to start in January 2017").wait_for()
 
 
 def test_the_village_view_and_the_charts_render(page):

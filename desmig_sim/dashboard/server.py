@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import warnings
 
 from desmig_sim.errors import InputFileError
 
@@ -56,6 +57,14 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, announce=print) ->
         ServerError: If the server cannot listen on the address.
     """
     check_address(host, port)
+    # Two warnings that say nothing to a workshop host: Solara's hook check of a Mesa component,
+    # and its note that session cookies fall back to SameSite=Lax over plain http on localhost.
+    warnings.filterwarnings(
+        "ignore", message=r".*`use_state` found despite early return", category=UserWarning
+    )
+    warnings.filterwarnings(
+        "ignore", message=r"Cookies with samesite=none require https", category=UserWarning
+    )
     os.environ["SOLARA_APP"] = APP  # read when solara's server app is imported, below
     os.environ.setdefault("SOLARA_THEME_VARIANT", "light")
     import uvicorn

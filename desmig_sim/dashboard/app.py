@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import markdown
 import solara
 import solara.lab
 from mesa.visualization.solara_viz import ModelController
@@ -58,6 +59,11 @@ CSS = """
 .dm-legend td { padding: 2px 8px 2px 0; font-size: 13px; }
 .dm-side { width: 380px; min-width: 380px; max-width: 380px; }
 .dm-changes { font-size: 13px; }
+.dm-prose { font-size: 15px; line-height: 1.5; }
+.dm-prose table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
+.dm-prose th, .dm-prose td { border-bottom: 1px solid #e3e7eb; padding: 4px 8px; vertical-align: top; }
+.dm-prose th { text-align: left; background: #f5f7f9; }
+.dm-prose code { background: #f5f7f9; padding: 0 3px; border-radius: 3px; }
 .dm-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px; }
 .dm-compare { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 12px; }
 """
@@ -75,6 +81,13 @@ def build_model(scenario: Scenario, village: str) -> tuple[DesmigratifModel, dic
     """The live model of one village and the keyword arguments that re-create it on reset."""
     params = {"scenario": live_scenario(scenario, village), "seed": scenario.run.seed, "agents": False}
     return DesmigratifModel(**params), params
+
+
+@solara.component
+def Prose(text: str):
+    """Markdown text rendered on the server (python-markdown): no math or code script from a CDN."""
+    html = solara.use_memo(lambda: markdown.markdown(text, extensions=["tables", "fenced_code"]), [text])
+    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["dm-prose"])
 
 
 @solara.component
@@ -207,7 +220,7 @@ def CompareView(scenario: Scenario, village: str):
         task(policy, int(replications.value))
 
     with solara.Card("Compare: the programme against no programme"):
-        solara.Markdown(
+        Prose(
             "Runs the scenario as set on the left **with** the programme and **without** it (every"
             " component off, everything else the same), on the same seeds: each pair of runs shares"
             " its chance events (common random numbers), so the paired difference shows the"
@@ -304,7 +317,7 @@ def difference_markdown(result: compare.Comparison) -> str:
 @solara.component
 def DifferenceTable(result: compare.Comparison):
     """The table of paired differences (computed once per result)."""
-    solara.Markdown(solara.use_memo(lambda: difference_markdown(result), [result]))
+    Prose(solara.use_memo(lambda: difference_markdown(result), [result]))
 
 
 @solara.component
@@ -312,7 +325,7 @@ def AboutView():
     """What the model does each month, in plain words, and the full description (docs/odd.md)."""
     show = solara.use_reactive(False)
     with solara.Card():
-        solara.Markdown(ABOUT_MARKDOWN)
+        Prose(ABOUT_MARKDOWN)
         text = odd_markdown()
         if text is None:
             solara.Text(f"The model description is in {ODD_PATH} of the source checkout.")
@@ -325,7 +338,7 @@ def AboutView():
         )
     if show.value:
         with solara.Card("docs/odd.md"):
-            solara.Markdown(text)
+            Prose(text)
 
 
 @solara.component

@@ -1,4 +1,6 @@
-"""The ``desmig-sim`` command line: run, demo, compare, validate, schema, docs.
+"""The ``desmig-sim`` command line.
+
+Commands: run, demo, compare, sweep, sensitivity, export, dashboard, validate, schema, docs.
 
 Bad scenario files produce one clear message (file, field, value, what is allowed) and exit code
 2, with no traceback and nothing written. Long work shows progress.
@@ -332,6 +334,24 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    """Start the workshop dashboard (a Solara server) and print its address."""
+    from .dashboard.server import serve
+
+    serve(args.host, args.port, announce=lambda line: console.print(line, highlight=False))
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: use a port from 1 to 65535")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -437,6 +457,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_docs)
 
     add_sweep_commands(sub, _positive_int)  # sweep, sensitivity, export (desmig_sim/sweep_cli.py)
+
+    p = sub.add_parser("dashboard", help="start the workshop dashboard in the browser (Solara)")
+    p.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    p.set_defaults(func=cmd_dashboard)
     return parser
 
 

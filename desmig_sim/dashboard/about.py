@@ -56,6 +56,13 @@ Each step of the model is **one month**. In every month, in this order:
 Every rule, with its equations, numbers and sources, is described in the model description
 [**docs/odd.md**](/docs/odd.md) (the ODD+D protocol), in the project folder. You can also read it
 below.
+
+To read the rules as plain Python, one household at a time, open the **reference engine** in
+the project folder: `desmig_sim/reference/household.py` (what a household does in each phase of
+the month: `budget`, `run_business`, `form_intention`, `choose_route`, `depart`, ...),
+`desmig_sim/reference/migrant.py` (`earn_wage`, `send_remittance`, `face_risks`) and
+`desmig_sim/reference/cooperative.py`. It gives exactly the same results as the fast engine this
+dashboard uses (a test checks it); run it with `desmig-sim run SCENARIO --engine reference`.
 """
 
 

@@ -33,8 +33,49 @@ def gini_sorted(x: np.ndarray, ranks: np.ndarray | None = None) -> float:
 
 _DROP_BITS = np.uint64(20)
 _SLOT_MASK = np.uint64((1 << 20) - 1)
-#: Up to this many equal-sized villages, the pooled sort merges the sorted villages (timsort).
-_MERGE_MAX_VILLAGES = 256
+#: Largest bit pattern of a float64 that is neither negative (sign bit) nor NaN: +inf.
+_INF_BITS = np.uint64(0x7FF0000000000000)
+#: Fine buckets of :func:`sort_nonnegative` (16-bit bucket numbers, grouped by numpy's radix argsort).
+_FINE_BITS = 16
+#: Values per coarse bucket (one short row of the padded matrix sorted row by row).
+_BUCKET_TARGET = 128
+#: Below this many values :func:`sort_nonnegative` is a plain sort.
+_BUCKET_MIN_VALUES = 1 << 16
+
+
+def sort_nonnegative(values: np.ndarray) -> np.ndarray:
+    """``np.sort(values)`` of a float64 array, bit for bit, faster for large non-negative arrays.
+
+    The bit patterns of non-negative floats sort like the floats and equal floats have equal bits,
+    so sorting the patterns gives exactly ``np.sort``'s array. A bucket sort, about half the time
+    of numpy's sort at a million values: the top bits of each pattern above the smallest one give
+    a 16-bit fine bucket; values are grouped by fine bucket with numpy's radix argsort, consecutive
+    fine buckets are joined into coarse buckets of about ``_BUCKET_TARGET`` values, and the coarse
+    buckets are sorted as the short rows of one padded matrix, which stays in the cache. Small
+    arrays, arrays with a negative value (or ``-0.0``) or NaN, and heavily tied values (where the
+    padding would not pay) are sorted with ``np.sort``.
+    """
+    if values.size < _BUCKET_MIN_VALUES:
+        return np.sort(values)
+    bits = values.view(np.uint64)
+    lowest, highest = bits.min(), bits.max()
+    if highest > _INF_BITS:
+        return np.sort(values)
+    shift = np.uint64(max(0, int(highest - lowest).bit_length() - _FINE_BITS))
+    fine = bits - lowest
+    fine >>= shift
+    fine = fine.astype(np.uint16)
+    per_fine = np.bincount(fine, minlength=1 << _FINE_BITS)
+    coarse = (np.cumsum(per_fine) - per_fine) // _BUCKET_TARGET
+    sizes = np.bincount(coarse, weights=per_fine).astype(np.int64)
+    width = int(sizes.max())
+    if sizes.size * width > 4 * values.size:
+        return np.sort(values)
+    filled = np.arange(width)[None, :] < sizes[:, None]
+    buckets = np.full(filled.shape, np.inf)
+    buckets[filled] = values[np.argsort(fine, kind="stable")]
+    buckets.sort(axis=1)
+    return buckets[filled]
 
 
 @dataclass(frozen=True)
@@ -109,12 +150,7 @@ class VillageGroups:
         np.clip(dep, 0.0, 1.0, out=dep)
         deprivation = np.empty(values.size)
         deprivation[slots] = dep.ravel() if self.equal else dep[self.valid]
-        if self.equal and n.size <= _MERGE_MAX_VILLAGES:
-            # Few long villages, each already (almost) sorted: timsort merges the runs, about
-            # twice as fast as sorting from scratch. The sorted array is the same either way.
-            everything = np.sort(ordered.ravel(), kind="stable")
-        else:
-            everything = np.sort(values)
+        everything = sort_nonnegative(values)
         n_all = everything.size
         pooled_median = 0.5 * (everything[(n_all - 1) // 2] + everything[n_all // 2])
         pooled_gini = gini_sorted(everything, self.pooled_ranks)

@@ -41,7 +41,7 @@ _INF_BITS = np.uint64(0x7FF0000000000000)
 #: Fine buckets of :func:`sort_keys` (16-bit bucket numbers, grouped by numpy's radix argsort).
 _FINE_BITS = 16
 #: Values per coarse bucket (one short row of the padded matrix sorted row by row).
-_BUCKET_TARGET = 128
+_BUCKET_TARGET = 96
 #: Below this many values :func:`sort_keys` is a plain sort.
 _BUCKET_MIN_VALUES = 1 << 16
 

@@ -1,7 +1,9 @@
 """Distributional statistics within villages: median, Gini, relative deprivation.
 
 Households of a village occupy a contiguous block of slots. :class:`VillageGroups` sorts all
-villages at once (one padded matrix, one ``argsort``) and derives every statistic from it.
+villages at once (packed keys of equal-sized villages, else one padded matrix and one ``argsort``)
+and derives every statistic from it; the pooled statistics use an exact sort of all households
+(:func:`sort_nonnegative`, a bucket sort with ``np.sort``'s result).
 """
 
 from __future__ import annotations

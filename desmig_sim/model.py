@@ -379,7 +379,7 @@ class DesmigratifModel(Model):
             hh.knows_procedure[asp],
             mp.procedural_application_prob,
             afford,
-            self.perceived_risk()[asp],
+            self.perceived_risk(asp),
             mp.risk_route_weight,
             self.conditions.procedural_application_factor,
         )
@@ -593,11 +593,14 @@ class DesmigratifModel(Model):
             self._members_key = key
         return self._members_cache
 
-    def perceived_risk(self) -> np.ndarray:
-        """Each household's perceived risk of migrating (its village's recent deaths and deportations)."""
+    def perceived_risk(self, households: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Perceived risk of migrating of the given households (all by default).
+
+        It grows with the recent deaths and deportations of migrants from the household's village.
+        """
         recent = self._risk_events.sum(axis=0)
         return migration_rules.perceived_risk(recent, self.params.migration.risk_per_event)[
-            self.households.village
+            self.households.village[households]
         ]
 
     def _account_incomes(self) -> None:

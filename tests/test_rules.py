@@ -734,6 +734,50 @@ class TestInequality:
         assert stats.pooled_median == pytest.approx(np.median(values)), "pooled median as numpy's"
         assert stats.pooled_gini == pytest.approx(naive_gini(values), rel=1e-9, abs=1e-12), "pooled Gini"
 
+    @pytest.mark.parametrize("villages, size", [(20, 5_000), (3, 30_000), (64, 100)])
+    def test_village_stats_the_same_by_pooled_keys(self, villages: int, size: int) -> None:
+        values = np.random.default_rng(villages).lognormal(13.0, 1.0, villages * size)
+        ties = np.arange(7, values.size, 7)
+        values[ties] = values[ties - 6]  # exact ties, within and across villages
+        groups = inequality.VillageGroups(np.arange(villages + 1) * size)
+        assert groups._sort_pooled_keys, "few equal villages: one sort of all households' keys"
+        fast = groups.stats(values)
+        groups._sort_pooled_keys = False
+        slow = groups.stats(values)
+        for name in ("median", "gini", "deprivation", "pooled_median", "pooled_gini"):
+            assert np.array_equal(getattr(fast, name), getattr(slow, name)), f"{name}: bit for bit"
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            np.random.default_rng(1).lognormal(13.0, 1.0, 200_000),
+            np.r_[np.zeros(50_000), np.random.default_rng(2).random(50_000), [np.inf, 1e300, 5e-324]],
+            np.random.default_rng(3).integers(0, 100, 100_000).astype(float),
+            np.r_[np.full(90_000, 3.0), np.random.default_rng(4).random(10_000)],
+            np.zeros(70_000),
+            np.r_[np.random.default_rng(5).random(70_000), -0.0],
+            np.r_[np.random.default_rng(6).random(70_000), np.nan],
+            -np.random.default_rng(7).random(70_000),
+            np.random.default_rng(8).random(1_000),
+        ],
+        ids=[
+            "lognormal",
+            "zeros, extremes",
+            "ties",
+            "mostly one value",
+            "all zero",
+            "-0.0",
+            "NaN",
+            "negative",
+            "small",
+        ],
+    )
+    def test_sort_nonnegative_is_numpy_sort_bit_for_bit(self, values: np.ndarray) -> None:
+        got = inequality.sort_nonnegative(values)
+        assert got.view(np.uint64).tolist() == np.sort(values).view(np.uint64).tolist(), (
+            "the pooled sort gives np.sort's array, bit for bit (the pooled Gini sums it in order)"
+        )
+
 
 # ---------------------------------------------------------------------------- parameters, calendar, events
 class TestMonthlyProbability:

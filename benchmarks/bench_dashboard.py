@@ -26,16 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from desmig_sim.dashboard.headless import CHROMIUM, CHROMIUM_ARGS
 
 
 def server_side(months: int = 120) -> float:
@@ -91,7 +82,7 @@ def in_browser(repeats: int, screenshot: Path | None) -> dict[str, list[float]]:
                 time.sleep(0.3)
         rates: dict[str, list[float]] = {}
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
             page.set_default_timeout(60_000)
             page.goto(url)

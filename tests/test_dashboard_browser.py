@@ -20,17 +20,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from desmig_sim.dashboard.headless import CHROMIUM, CHROMIUM_ARGS
+
 REQUIRED = os.environ.get("DESMIG_REQUIRE_BROWSER") == "1"
 TIMEOUT_MS = 30_000
 

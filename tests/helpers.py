@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +81,27 @@ def non_procedural_share(pooled_rows: pd.DataFrame) -> float:
     np_departures = float(pooled_rows["departures_non_procedural"].sum())
     total = np_departures + float(pooled_rows["departures_procedural"].sum())
     return np_departures / total if total > 0 else 0.0
+
+
+def draw_overrides(
+    draw: Callable[[Any], Any],
+    parameter_draws: Mapping[str, Any],
+    *,
+    max_parameters: int,
+    random_start: bool = False,
+) -> dict[str, Any]:
+    """Random scenario overrides for hypothesis: every component's switch and coverage (and start
+    month in 2017, if asked), and up to ``max_parameters`` ledger parameters from ``parameter_draws``
+    (dotted path -> strategy).
+    """
+    from hypothesis import strategies as st
+
+    overrides: dict[str, Any] = {}
+    for key in COMPONENT_KEYS:
+        overrides[f"components.{key}.enabled"] = draw(st.booleans())
+        overrides[f"components.{key}.coverage"] = draw(st.floats(0.0, 1.0))
+        if random_start:
+            overrides[f"components.{key}.start"] = f"2017-{draw(st.integers(1, 12)):02d}"
+    for dotted in draw(st.sets(st.sampled_from(sorted(parameter_draws)), max_size=max_parameters)):
+        overrides[dotted] = draw(parameter_draws[dotted])
+    return overrides

@@ -18,7 +18,7 @@ import desmig_sim
 from desmig_sim.outcomes import COLUMNS
 from desmig_sim.scenario import Scenario
 from desmig_sim.state import MigrantStatus
-from tests.helpers import COMPONENT_KEYS, SMALL_VILLAGES, pooled, small_scenario
+from tests.helpers import SMALL_VILLAGES, draw_overrides, pooled, small_scenario
 
 PROPERTY = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -89,12 +89,7 @@ PARAMETER_DRAWS: dict[str, st.SearchStrategy[Any]] = {
 @st.composite
 def small_worlds(draw: st.DrawFn) -> tuple[Scenario, int]:
     """A valid small scenario and a seed."""
-    overrides: dict[str, Any] = {}
-    for key in COMPONENT_KEYS:
-        overrides[f"components.{key}.enabled"] = draw(st.booleans())
-        overrides[f"components.{key}.coverage"] = draw(st.floats(0.0, 1.0))
-    for dotted in draw(st.sets(st.sampled_from(sorted(PARAMETER_DRAWS)), max_size=5)):
-        overrides[dotted] = draw(PARAMETER_DRAWS[dotted])
+    overrides = draw_overrides(draw, PARAMETER_DRAWS, max_parameters=5)
     events = []
     if draw(st.booleans()):
         start = draw(st.integers(2, 30))

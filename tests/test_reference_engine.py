@@ -33,7 +33,7 @@ from desmig_sim.cli import main as cli_main
 from desmig_sim.outcomes import OUTCOMES
 from desmig_sim.scenario import Scenario
 from desmig_sim.state import MigrantStatus, Route
-from tests.helpers import COMPONENT_KEYS, small_scenario
+from tests.helpers import COMPONENT_KEYS, draw_overrides, small_scenario
 
 #: Columns compared within a relative tolerance, and why (see the module docstring).
 ROUNDING_TOLERANT = {"gini": 1e-9}
@@ -148,13 +148,7 @@ PARAMETER_DRAWS: dict[str, st.SearchStrategy[Any]] = {
 @st.composite
 def random_worlds(draw: st.DrawFn) -> tuple[Scenario, int]:
     """A valid small scenario (components with random coverage and start, a few parameters) and a seed."""
-    overrides: dict[str, Any] = {}
-    for key in COMPONENT_KEYS:
-        overrides[f"components.{key}.enabled"] = draw(st.booleans())
-        overrides[f"components.{key}.coverage"] = draw(st.floats(0.0, 1.0))
-        overrides[f"components.{key}.start"] = f"2017-{draw(st.integers(1, 12)):02d}"
-    for dotted in draw(st.sets(st.sampled_from(sorted(PARAMETER_DRAWS)), max_size=4)):
-        overrides[dotted] = draw(PARAMETER_DRAWS[dotted])
+    overrides = draw_overrides(draw, PARAMETER_DRAWS, max_parameters=4, random_start=True)
     events = [CLOSURE] if draw(st.booleans()) else []
     villages = draw(st.lists(st.sampled_from(VILLAGES), min_size=2, max_size=4, unique=True))
     scenario = small_scenario(

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format docs bench bench-crn bench-sweep clean
+.PHONY: demo test test-fast lint format docs golden bench bench-crn bench-sweep clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## The fast tests (pytest -m "not slow", under two minutes) for development.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+## Regenerate the golden results (tests/data/golden.json): only in a commit that changes results on
+## purpose, with a CHANGELOG.md line saying what moved and why.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 ## Regenerate docs/parameters.md from the code.
 docs: $(STAMP)

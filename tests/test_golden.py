@@ -13,7 +13,6 @@ from functools import cache
 import pytest
 
 import desmig_sim
-
 from tests import golden
 
 

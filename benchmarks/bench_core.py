@@ -38,7 +38,7 @@ CHILD = textwrap.dedent(
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     from desmig_sim import DesmigratifModel, load_scenario
-    from desmig_sim.scenario import SCENARIO_DIR, scenario_from_dict
+    from desmig_sim.config.scenario import SCENARIO_DIR, scenario_from_dict
     name, households, copies, months = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     agents, engine = sys.argv[5] == "1", sys.argv[6]
     data = load_scenario(SCENARIO_DIR / f"{name}.toml").to_dict()

@@ -24,9 +24,9 @@ import statistics
 import time
 
 from desmig_sim import Comparison, compare, load_scenario
-from desmig_sim.horizons import END_OF_PROGRAMME, END_OF_RUN
-from desmig_sim.scenario import SCENARIO_DIR
-from desmig_sim.stats import independent_difference
+from desmig_sim.config.scenario import SCENARIO_DIR
+from desmig_sim.core.stats import independent_difference
+from desmig_sim.experiments.horizons import END_OF_PROGRAMME, END_OF_RUN
 
 OUTCOMES = ("non_procedural_share_12m", "income_per_capita_mean")
 HORIZONS = (END_OF_PROGRAMME, END_OF_RUN)

@@ -32,8 +32,8 @@ from desmig_sim.dashboard.headless import CHROMIUM, CHROMIUM_ARGS
 def server_side(months: int = 120) -> float:
     """Median seconds per month of step + village view + live charts, without a browser."""
     from desmig_sim import DesmigratifModel, load_scenario
+    from desmig_sim.config.scenario import SCENARIO_DIR
     from desmig_sim.dashboard import charts, controls, village
-    from desmig_sim.scenario import SCENARIO_DIR
 
     scenario = controls.live_scenario(load_scenario(SCENARIO_DIR / "full_program.toml"), "Buraen")
     model = DesmigratifModel(scenario, agents=False)

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from desmig_sim import load_experiment
-from desmig_sim.sweeps import results, run_sweep, runs
+from desmig_sim.experiments.sweeps import results, run_sweep, runs
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import time
 from pyinstrument import Profiler
 
 from desmig_sim import DesmigratifModel, load_scenario
-from desmig_sim.scenario import SCENARIO_DIR, scenario_from_dict
+from desmig_sim.config.scenario import SCENARIO_DIR, scenario_from_dict
 
 
 def main() -> None:

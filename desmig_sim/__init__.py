@@ -1,16 +1,15 @@
 """desmig-sim: an agent-based model of Indonesia's Desmigratif programme in NTT villages."""
 
-from .agents import Cooperative, Household, Migrant
-from .comparison import Comparison, compare
-from .experiments import Experiment, load_experiment
-from .model import DesmigratifModel
-from .reference import ReferenceModel
-from .runner import RunResult, run, run_replications
-from .scenario import Scenario, default_scenario, load_scenario
-from .sensitivities import sensitivity
-from .sweeps import sweep
-
-__version__ = "0.1.0"
+from desmig_sim.config.scenario import Scenario, default_scenario, load_scenario
+from desmig_sim.core.version import __version__
+from desmig_sim.experiments.comparison import Comparison, compare
+from desmig_sim.experiments.runner import RunResult, run, run_replications
+from desmig_sim.experiments.sensitivities import sensitivity
+from desmig_sim.experiments.spec import Experiment, load_experiment
+from desmig_sim.experiments.sweeps import sweep
+from desmig_sim.model.agents import Cooperative, Household, Migrant
+from desmig_sim.model.desmigratif_model import DesmigratifModel
+from desmig_sim.reference import ReferenceModel
 
 __all__ = [
     "Comparison",

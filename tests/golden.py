@@ -80,7 +80,9 @@ def cases() -> dict[str, tuple[Any, int, str]]:
         full = desmig_sim.load_scenario(SCENARIOS / f"{name}.toml")
         data = full.to_dict()
         data["run"]["months"] = FULL_WORLD_MONTHS
-        scenario = desmig_sim.scenario.scenario_from_dict(data, f"<{name}, {FULL_WORLD_MONTHS} months>")
+        scenario = desmig_sim.config.scenario.scenario_from_dict(
+            data, f"<{name}, {FULL_WORLD_MONTHS} months>"
+        )
         out[f"{name}/full_world/seed1/vectorised"] = (scenario, 1, "vectorised")
     return out
 

@@ -8,7 +8,7 @@ from mesa import DataCollector
 
 import desmig_sim
 from desmig_sim import Cooperative, Household, Migrant
-from desmig_sim.state import MigrantStatus
+from desmig_sim.core.enums import MigrantStatus
 from tests.helpers import COMPONENT_START_MONTH, small_scenario
 
 SEED = 5

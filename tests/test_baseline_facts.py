@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import desmig_sim
-from desmig_sim.runner import RunResult
-from desmig_sim.streams import replication_seeds
+from desmig_sim.core.streams import replication_seeds
+from desmig_sim.experiments.runner import RunResult
 from tests.helpers import SCENARIOS, non_procedural_share
 
 REPLICATIONS = 10

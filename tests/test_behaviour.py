@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from desmig_sim.calendar import month_number
-from desmig_sim.events import BorderClosure
-from desmig_sim.scenario import Scenario
+from desmig_sim.config.events import BorderClosure
+from desmig_sim.config.scenario import Scenario
+from desmig_sim.core.calendar import month_number
 from tests.helpers import COMPONENT_START_MONTH, non_procedural_share, run_pooled, small_scenario
 
 SEEDS = (101, 202, 303, 404, 505)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from desmig_sim.cli import main
-from desmig_sim.outcomes import COLUMNS
+from desmig_sim.cli.main import main
+from desmig_sim.model.outcomes import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -111,7 +111,7 @@ def test_console_script_exit_code_without_traceback(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("name = [\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "desmig_sim.cli", "validate", str(bad)], capture_output=True, text=True
+        [sys.executable, "-m", "desmig_sim.cli.main", "validate", str(bad)], capture_output=True, text=True
     )
     assert proc.returncode == 2, "invalid TOML exits with code 2"
     assert "is not valid TOML" in proc.stderr and "Traceback" not in proc.stderr

@@ -11,12 +11,18 @@ import pandas as pd
 import pytest
 
 import desmig_sim
-from desmig_sim.cli import main
-from desmig_sim.comparison import Comparison
-from desmig_sim.comparison_report import format_difference
-from desmig_sim.horizons import Horizon, HorizonError, at_month, programme_end_month, scenario_horizons
-from desmig_sim.output import file_sha256
-from desmig_sim.stats import replications_needed
+from desmig_sim.cli.main import main
+from desmig_sim.core.output import file_sha256
+from desmig_sim.core.stats import replications_needed
+from desmig_sim.experiments.comparison import Comparison
+from desmig_sim.experiments.horizons import (
+    Horizon,
+    HorizonError,
+    at_month,
+    programme_end_month,
+    scenario_horizons,
+)
+from desmig_sim.reporting.comparison_report import format_difference
 
 from .helpers import SCENARIOS, pooled, small_scenario
 
@@ -368,7 +374,7 @@ def test_cli_bad_arguments_exit_2(tmp_path, capsys, options):
 def test_independent_difference_is_welchs_interval():
     from scipy import stats as sps
 
-    from desmig_sim.stats import independent_difference
+    from desmig_sim.core.stats import independent_difference
 
     policy, base = np.array([1.0, 2, 3, 4]), np.array([2.0, 5, 3, 9])
     got = independent_difference(policy, base)
@@ -378,7 +384,7 @@ def test_independent_difference_is_welchs_interval():
 
 
 def test_vectorised_statistics_agree_with_the_scalar_ones():
-    from desmig_sim.stats import band, bands, paired_difference, paired_differences
+    from desmig_sim.core.stats import band, bands, paired_difference, paired_differences
 
     rng = np.random.default_rng(5)
     policy, base = rng.normal(size=(6, 4, 3)), rng.normal(size=(6, 4, 3))

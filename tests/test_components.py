@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 import desmig_sim
-from desmig_sim.calendar import parse_year_month
-from desmig_sim.events import conditions_at
+from desmig_sim.config.events import conditions_at
+from desmig_sim.core.calendar import parse_year_month
 from tests.helpers import COMPONENT_START_MONTH, small_scenario
 
 

@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 
 import desmig_sim
-from desmig_sim import cli
-from desmig_sim.components import ComponentsSettings
+from desmig_sim.cli import main as cli
+from desmig_sim.config.components import ComponentsSettings
+from desmig_sim.config.scenario import Scenario
+from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.core.stats import BETTER_WHEN_HIGHER, paired_difference
 from desmig_sim.dashboard import charts, compare, controls, presets, village
-from desmig_sim.runner import seeds_for
-from desmig_sim.scenario import Scenario
-from desmig_sim.state import MigrantStatus, Route
-from desmig_sim.stats import BETTER_WHEN_HIGHER, paired_difference
+from desmig_sim.experiments.runner import seeds_for
 
 from .helpers import SCENARIOS
 
@@ -159,7 +159,7 @@ def test_the_live_scenario_is_one_village():
     assert live.world.village_names() == ["Mawar"]
     assert live.components.cooperative.villages == ["Mawar"]
     assert controls.live_scenario(scenario, "Buraen").components.cooperative.villages == []
-    with pytest.raises(desmig_sim.errors.ScenarioError, match="unknown village"):
+    with pytest.raises(desmig_sim.core.errors.ScenarioError, match="unknown village"):
         controls.live_scenario(scenario, "Atlantis")
 
 

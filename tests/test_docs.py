@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desmig_sim.outcomes import OUTCOMES
-from desmig_sim.paramdocs import DOCS_PATH, parameters_doc_is_current, parameters_markdown
-from desmig_sim.parameters import Parameters
+from desmig_sim.config.parameters import Parameters
+from desmig_sim.model.outcomes import OUTCOMES
+from desmig_sim.reporting.paramdocs import DOCS_PATH, parameters_doc_is_current, parameters_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,8 +51,8 @@ def test_odd_describes_every_phase_of_the_step():
 
 
 def test_every_component_and_event_setting_has_unit_and_source():
-    from desmig_sim.components import ComponentsSettings
-    from desmig_sim.events import BorderClosure, ExchangeRateChange, MinimumWageStep, Moratorium
+    from desmig_sim.config.components import ComponentsSettings
+    from desmig_sim.config.events import BorderClosure, ExchangeRateChange, MinimumWageStep, Moratorium
 
     models = [field.annotation for field in ComponentsSettings.model_fields.values()]
     models += [MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure]

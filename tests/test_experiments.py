@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from desmig_sim import load_experiment
-from desmig_sim.cli import main
-from desmig_sim.designs import FactorSpace, generate
-from desmig_sim.errors import ExperimentError, InputFileError
+from desmig_sim.cli.main import main
+from desmig_sim.core.errors import ExperimentError, InputFileError
+from desmig_sim.experiments.designs import FactorSpace, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = (ROOT / "scenarios" / "baseline.toml").as_posix()

@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 
 import desmig_sim
 from desmig_sim import DesmigratifModel, ReferenceModel
-from desmig_sim.cli import main as cli_main
-from desmig_sim.outcomes import OUTCOMES
-from desmig_sim.scenario import Scenario
-from desmig_sim.state import MigrantStatus, Route
+from desmig_sim.cli.main import main as cli_main
+from desmig_sim.config.scenario import Scenario
+from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.model.outcomes import OUTCOMES
 from tests.helpers import COMPONENT_KEYS, draw_overrides, small_scenario
 
 #: Columns compared within a relative tolerance, and why (see the module docstring).
@@ -193,7 +193,7 @@ def test_unknown_engine_in_a_scenario_file_is_a_kind_error(tmp_path: Any, capsys
 
 def test_cli_engine_option_overrides_the_file(tmp_path: Any) -> None:
     scenario_file = tmp_path / "tiny.toml"
-    baseline = (desmig_sim.scenario.SCENARIO_DIR / "baseline.toml").as_posix()
+    baseline = (desmig_sim.config.scenario.SCENARIO_DIR / "baseline.toml").as_posix()
     scenario_file.write_text(
         f'name = "tiny"\nextends = "{baseline}"\n[run]\nmonths = 2\n'
         '[world]\nvillages = ["Buraen"]\n[parameters.village]\nhouseholds_per_village = 20\n'

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import desmig_sim
-from desmig_sim.streams import Stream
+from desmig_sim.core.streams import Stream
 from tests.helpers import COMPONENT_KEYS, COMPONENT_START_MONTH, small_scenario
 
 SEED = 11

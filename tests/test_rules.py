@@ -10,12 +10,18 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desmig_sim import calendar
-from desmig_sim.events import BorderClosure, ExchangeRateChange, MinimumWageStep, Moratorium, conditions_at
-from desmig_sim.parameters import IncomeParams, Parameters, monthly_probability
+from desmig_sim.config.events import (
+    BorderClosure,
+    ExchangeRateChange,
+    MinimumWageStep,
+    Moratorium,
+    conditions_at,
+)
+from desmig_sim.config.parameters import IncomeParams, Parameters, monthly_probability
+from desmig_sim.core import calendar
+from desmig_sim.core.enums import Channel, Destination, Route
 from desmig_sim.rules import abroad, budget, business, cooperative, inequality, migration, remittance
 from desmig_sim.rules.abroad import Fate
-from desmig_sim.state import Channel, Destination, Route
 
 PARAMS = Parameters()
 RULES = settings(max_examples=60, deadline=None)

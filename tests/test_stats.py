@@ -3,14 +3,14 @@ import math
 import numpy as np
 import pytest
 
-from desmig_sim.outcomes import OUTCOMES
-from desmig_sim.stats import (
+from desmig_sim.core.stats import (
     BETTER_WHEN_HIGHER,
     band,
     mean_interval,
     paired_difference,
     replications_needed,
 )
+from desmig_sim.model.outcomes import OUTCOMES
 
 
 def test_paired_difference_matches_a_hand_computed_case():

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desmig_sim.streams import RandomStreams, Stream, replication_seeds, stable_hash
+from desmig_sim.core.streams import RandomStreams, Stream, replication_seeds, stable_hash
 
 SEED = 20170911
 seeds = st.integers(0, 2**63 - 1)

@@ -16,12 +16,13 @@ import pandas as pd
 import pytest
 
 import desmig_sim
-from desmig_sim import executors, load_experiment
-from desmig_sim.cli import main
-from desmig_sim.errors import ExperimentError
-from desmig_sim.sensitivities import indices
-from desmig_sim.store import SweepStore
-from desmig_sim.sweeps import results, run_sweep, runs
+from desmig_sim import load_experiment
+from desmig_sim.cli.main import main
+from desmig_sim.core.errors import ExperimentError
+from desmig_sim.experiments import executors
+from desmig_sim.experiments.sensitivities import indices
+from desmig_sim.experiments.store import SweepStore
+from desmig_sim.experiments.sweeps import results, run_sweep, runs
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.toml"))

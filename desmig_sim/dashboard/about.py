@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desmig_sim.provenance import PACKAGE_ROOT
+from desmig_sim.core.provenance import PACKAGE_ROOT
 
 #: The full model description (ODD+D protocol), beside the package in a source checkout.
 ODD_PATH: Path = PACKAGE_ROOT / "docs" / "odd.md"

@@ -23,14 +23,11 @@ import solara.lab
 from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 
-from desmig_sim.components import ComponentsSettings
-from desmig_sim.model import DesmigratifModel
-from desmig_sim.reporting import KEY_OUTCOMES, format_number
-from desmig_sim.scenario import Scenario
-
-from . import charts, compare
-from .about import ABOUT_MARKDOWN, ODD_PATH, odd_markdown
-from .controls import (
+from desmig_sim.config.components import ComponentsSettings
+from desmig_sim.config.scenario import Scenario
+from desmig_sim.dashboard import charts, compare
+from desmig_sim.dashboard.about import ABOUT_MARKDOWN, ODD_PATH, odd_markdown
+from desmig_sim.dashboard.controls import (
     COMPONENT_TITLES,
     ChangeResult,
     Control,
@@ -42,8 +39,10 @@ from .controls import (
     uncertain_controls,
     value_of,
 )
-from .presets import Preset, discover_presets
-from .village import LEGEND, ties_path, village_layout, village_status, village_svg
+from desmig_sim.dashboard.presets import Preset, discover_presets
+from desmig_sim.dashboard.village import LEGEND, ties_path, village_layout, village_status, village_svg
+from desmig_sim.model.desmigratif_model import DesmigratifModel
+from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number
 
 TITLE = "Desmigratif village simulator"
 

@@ -17,9 +17,9 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from desmig_sim.calendar import format_year_month, parse_year_month
-from desmig_sim.model import DesmigratifModel
-from desmig_sim.outcomes import OUTCOMES
+from desmig_sim.core.calendar import format_year_month, parse_year_month
+from desmig_sim.model.desmigratif_model import DesmigratifModel
+from desmig_sim.model.outcomes import OUTCOMES
 
 POLICY_COLOUR, BASELINE_COLOUR = "#0072B2", "#7F7F7F"
 

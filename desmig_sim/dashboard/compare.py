@@ -1,10 +1,10 @@
 """The compare view's computation: the policy against the same scenario without the programme.
 
 Both scenarios run on the same replication seeds spawned from one root seed
-(:func:`~desmig_sim.runner.run_replications`), so replication ``i`` of each shares its random
+(:func:`~desmig_sim.experiments.runner.run_replications`), so replication ``i`` of each shares its random
 streams (common random numbers) and the paired difference ``policy_i - baseline_i`` measures the
 programme's effect with far less noise than two independent samples. Bands and paired differences
-come from :mod:`desmig_sim.stats`; nothing here computes statistics of its own. No UI here.
+come from :mod:`desmig_sim.core.stats`; nothing here computes statistics of its own. No UI here.
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from desmig_sim.components import COMPONENTS
-from desmig_sim.outcomes import OUTCOMES, POOLED
-from desmig_sim.provenance import environment, utc_now
-from desmig_sim.reporting import KEY_OUTCOMES, end_values
-from desmig_sim.runner import RunResult, run_replications, seeds_for
-from desmig_sim.scenario import Scenario, scenario_from_dict
-from desmig_sim.stats import BETTER_WHEN_HIGHER, band, paired_difference
-
-from .controls import SOURCE, live_scenario
+from desmig_sim.config.scenario import Scenario, scenario_from_dict
+from desmig_sim.core.provenance import environment, utc_now
+from desmig_sim.core.stats import BETTER_WHEN_HIGHER, band, paired_difference
+from desmig_sim.dashboard.controls import SOURCE, live_scenario
+from desmig_sim.experiments.runner import RunResult, run_replications, seeds_for
+from desmig_sim.model.components import COMPONENTS
+from desmig_sim.model.outcomes import OUTCOMES, POOLED
+from desmig_sim.reporting.tables import KEY_OUTCOMES, end_values
 
 #: Labels of the two arms of a comparison.
 BASELINE, POLICY = "baseline", "policy"

@@ -1,9 +1,9 @@
 """Dashboard controls generated from the scenario schema, and applying a change to a scenario.
 
-Every control names one field of :class:`~desmig_sim.scenario.Scenario` by its dotted path. Its
+Every control names one field of :class:`~desmig_sim.config.scenario.Scenario` by its dotted path. Its
 range and default are read from the pydantic field (the same ``ge``/``le`` and default that the
 JSON Schema of scenario files states), so the dashboard and the files cannot disagree. A change is
-applied by validating the whole scenario again (:func:`~desmig_sim.scenario.scenario_from_dict`):
+applied by validating the whole scenario again (:func:`~desmig_sim.config.scenario.scenario_from_dict`):
 an invalid value is refused with the kind message of the file validator, and the scenario the
 model runs stays as it was.
 
@@ -19,10 +19,11 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from desmig_sim.calendar import format_year_month, parse_year_month
-from desmig_sim.components import COMPONENTS, ComponentsSettings
-from desmig_sim.errors import ScenarioError
-from desmig_sim.scenario import Scenario, scenario_from_dict
+from desmig_sim.config.components import ComponentsSettings
+from desmig_sim.config.scenario import Scenario, scenario_from_dict
+from desmig_sim.core.calendar import format_year_month, parse_year_month
+from desmig_sim.core.errors import ScenarioError
+from desmig_sim.model.components import COMPONENTS
 
 ControlKind = Literal["switch", "slider", "month"]
 

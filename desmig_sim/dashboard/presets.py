@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desmig_sim.errors import InputFileError
-from desmig_sim.scenario import SCENARIO_DIR, Scenario, load_scenario
+from desmig_sim.config.scenario import SCENARIO_DIR, Scenario, load_scenario
+from desmig_sim.core.errors import InputFileError
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import os
 import socket
 import warnings
 
-from desmig_sim.errors import InputFileError
+from desmig_sim.core.errors import InputFileError
 
 #: The Solara app: module and component.
 APP = "desmig_sim.dashboard.app:Page"

@@ -17,8 +17,8 @@ from html import escape
 import numpy as np
 import scipy.sparse as sp
 
-from desmig_sim.model import DesmigratifModel
-from desmig_sim.state import MigrantStatus, Route
+from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.model.desmigratif_model import DesmigratifModel
 
 
 class HouseholdStatus(IntEnum):

@@ -6,9 +6,9 @@ model as the vectorised engine (a test checks the outcome tables agree) and is m
 start with :class:`~desmig_sim.reference.household.Household`.
 """
 
-from .cooperative import Cooperative
-from .household import Household
-from .migrant import Migrant
-from .model import ReferenceModel
+from desmig_sim.reference.cooperative import Cooperative
+from desmig_sim.reference.household import Household
+from desmig_sim.reference.migrant import Migrant
+from desmig_sim.reference.model import ReferenceModel
 
 __all__ = ["Cooperative", "Household", "Migrant", "ReferenceModel"]

@@ -12,14 +12,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from desmig_sim import agents
-from desmig_sim.parameters import monthly_probability
+from desmig_sim.config.parameters import monthly_probability
+from desmig_sim.core.streams import Stream
+from desmig_sim.model import agents
 from desmig_sim.rules import cooperative as coop_rules
-from desmig_sim.streams import Stream
 
 if TYPE_CHECKING:
-    from .household import Household
-    from .model import ReferenceModel
+    from desmig_sim.reference.household import Household
+    from desmig_sim.reference.model import ReferenceModel
 
 
 class Cooperative(agents.Cooperative):

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from desmig_sim import agents
-from desmig_sim.agents import _view
+from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.core.streams import Stream
+from desmig_sim.model import agents
+from desmig_sim.model.agents import _view
 from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import business as business_rules
 from desmig_sim.rules import migration as migration_rules
-from desmig_sim.state import MigrantStatus, Route
-from desmig_sim.streams import Stream
 
 if TYPE_CHECKING:
-    from .model import ReferenceModel
+    from desmig_sim.reference.model import ReferenceModel
 
 
 def _model_view(name: str, cast: type, doc: str) -> property:

@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from desmig_sim import agents
-from desmig_sim.agents import _view
-from desmig_sim.parameters import monthly_probability
+from desmig_sim.config.parameters import monthly_probability
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.streams import Stream
+from desmig_sim.model import agents
+from desmig_sim.model.agents import _view
 from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import remittance as remittance_rules
-from desmig_sim.state import Channel, Destination, MigrantStatus, Route
-from desmig_sim.streams import Stream
 
 if TYPE_CHECKING:
-    from .household import Household
-    from .model import ReferenceModel
+    from desmig_sim.reference.household import Household
+    from desmig_sim.reference.model import ReferenceModel
 
 
 class Migrant(agents.Migrant):

@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from desmig_sim.model import DesmigratifModel
+from desmig_sim.config.scenario import Engine, Scenario
+from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.core.streams import Stream
+from desmig_sim.model.desmigratif_model import DesmigratifModel
+from desmig_sim.reference.cooperative import Cooperative
+from desmig_sim.reference.household import Household
+from desmig_sim.reference.migrant import Migrant
+from desmig_sim.reference.village import village_statistics
 from desmig_sim.rules import migration as migration_rules
-from desmig_sim.scenario import Engine, Scenario
-from desmig_sim.state import MigrantStatus, Route
-from desmig_sim.streams import Stream
-
-from .cooperative import Cooperative
-from .household import Household
-from .migrant import Migrant
-from .village import village_statistics
 
 
 class ReferenceModel(DesmigratifModel):

@@ -12,7 +12,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from desmig_sim.state import Route
+from desmig_sim.core.enums import Route
 
 
 class Fate(IntEnum):

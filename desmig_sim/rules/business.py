@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .budget import uniform_shock
+from desmig_sim.rules.budget import uniform_shock
 
 
 def business_income(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from desmig_sim.state import Channel, Destination, Route
+from desmig_sim.core.enums import Channel, Destination, Route
 
 
 def wage_idr(
@@ -69,7 +69,7 @@ def channel_costs(
 
     Args:
         sent: Amounts sent.
-        channel: Each migrant's channel (:class:`~desmig_sim.state.Channel`).
+        channel: Each migrant's channel (:class:`~desmig_sim.model.state.Channel`).
         formal_fee_share: Fee of the formal channel, share of the amount.
         lost: Mask of transfers lost if informal (drawn by the caller).
 

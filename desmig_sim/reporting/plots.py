@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .outcomes import POOLED
+from desmig_sim.model.outcomes import POOLED
 
 #: Panels of the standard figure: column -> (title, y-axis label, scale).
 PANELS: dict[str, tuple[str, str, float]] = {

@@ -5,9 +5,9 @@
 seed), and returns a :class:`Comparison`. For every outcome column it gives, per scenario, the
 mean and the 10-90% band over replications and, against the baseline, the mean paired difference
 with a Student-t confidence interval and the share of replications in which the policy does
-better (by :data:`desmig_sim.stats.BETTER_WHEN_HIGHER`) — every month (:attr:`Comparison.over_time`)
+better (by :data:`desmig_sim.core.stats.BETTER_WHEN_HIGHER`) — every month (:attr:`Comparison.over_time`)
 and at chosen horizons (:attr:`Comparison.horizons`: end of programme, end of run, chosen months;
-see :mod:`desmig_sim.horizons`). The statistics themselves are :mod:`desmig_sim.stats`.
+see :mod:`desmig_sim.experiments.horizons`). The statistics themselves are :mod:`desmig_sim.core.stats`.
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import stats
-from .errors import InputFileError
-from .horizons import END_OF_RUN, Horizon, run_window, scenario_horizons
-from .outcomes import OUTCOMES, POOLED
-from .provenance import utc_now
-from .reporting import KEY_OUTCOMES
-from .runner import run, seeds_for
-from .scenario import Scenario, load_scenario
+from desmig_sim.config.scenario import Scenario, load_scenario
+from desmig_sim.core import stats
+from desmig_sim.core.errors import InputFileError
+from desmig_sim.core.provenance import utc_now
+from desmig_sim.experiments.horizons import END_OF_RUN, Horizon, run_window, scenario_horizons
+from desmig_sim.experiments.runner import run, seeds_for
+from desmig_sim.model.outcomes import OUTCOMES, POOLED
+from desmig_sim.reporting.tables import KEY_OUTCOMES
 
 #: Labels and units of the outcome columns that are not key outcomes (those come from
-#: :data:`desmig_sim.reporting.KEY_OUTCOMES`).
+#: :data:`desmig_sim.reporting.tables.KEY_OUTCOMES`).
 OTHER_OUTCOMES: dict[str, tuple[str, str]] = {
     "income_per_capita_median": ("Income per capita (median)", "IDR/month"),
     "departures_procedural": ("Departures, procedural", "persons/month"),
@@ -101,7 +101,7 @@ class Comparison:
 
     Args:
         tables: Scenario name -> one outcome table per replication, in seed order (the tables of
-            :attr:`desmig_sim.runner.RunResult.timeseries`: columns ``month``, ``date``,
+            :attr:`desmig_sim.experiments.runner.RunResult.timeseries`: columns ``month``, ``date``,
             ``village`` and outcome columns; only the pooled rows, ``village == "ALL"``, are
             compared). Every scenario must have one table per seed and the same months.
         seeds: The replication seeds, shared by every scenario.
@@ -357,7 +357,7 @@ class Comparison:
         """Replications each policy needs for a confidence interval of its difference no wider than ``width``.
 
         Uses the standard deviation of the paired differences of these (pilot) replications at the
-        horizon, through :func:`desmig_sim.stats.replications_needed`.
+        horizon, through :func:`desmig_sim.core.stats.replications_needed`.
 
         Args:
             outcome: Outcome column, e.g. ``non_procedural_share_12m``.
@@ -428,13 +428,13 @@ class Comparison:
         Returns:
             The folder written.
         """
-        from .comparison_report import write_comparison
+        from desmig_sim.reporting.comparison_report import write_comparison
 
         return write_comparison(self, Path(out), targets=targets or {}, argv=list(argv))
 
 
 def _needed(sd: float, width: float, confidence: float) -> int | None:
-    """:func:`desmig_sim.stats.replications_needed`, None beyond its maximum (or for an undefined sd)."""
+    """:func:`desmig_sim.core.stats.replications_needed`, None beyond its maximum (or for an undefined sd)."""
     try:
         return stats.replications_needed(sd, width, confidence)
     except ValueError:
@@ -530,7 +530,7 @@ def compare(
     Raises:
         InputFileError: For a bad scenario file, scenarios with the same name, or run windows that
             differ from the baseline's.
-        desmig_sim.horizons.HorizonError: For a chosen month outside the run window.
+        desmig_sim.experiments.horizons.HorizonError: For a chosen month outside the run window.
         ValueError: For fewer than 1 replication or worker.
     """
     if replications < 1 or workers < 1:

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from .errors import ExperimentError
+from desmig_sim.core.errors import ExperimentError
 
 STORE_FILE = "store.duckdb"
 OK = "ok"

@@ -1,6 +1,6 @@
 """Writing a scenario comparison: a markdown report, tidy tables, plots and a manifest.
 
-Everything goes into one folder, all or nothing (:func:`desmig_sim.output.staged_directory`):
+Everything goes into one folder, all or nothing (:func:`desmig_sim.core.output.staged_directory`):
 
 * ``report.md``: per policy and horizon, a table a policy reader can paste into a brief;
 * ``horizons.csv``: one row per scenario, horizon and outcome (bands, paired difference, share better);
@@ -29,13 +29,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from .output import staged_directory, write_manifest, write_table
-from .plotting import PANELS, plot_scenarios
-from .provenance import environment, utc_now
-from .reporting import KEY_OUTCOMES, format_number
+from desmig_sim.core.output import staged_directory, write_manifest, write_table
+from desmig_sim.core.provenance import environment, utc_now
+from desmig_sim.reporting.plots import PANELS, plot_scenarios
+from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number
 
 if TYPE_CHECKING:
-    from .comparison import Comparison, OutcomeInfo
+    from desmig_sim.experiments.comparison import Comparison, OutcomeInfo
 
 #: How the horizons are explained in the report.
 HORIZON_NOTES = {
@@ -55,7 +55,7 @@ def axis_scale(unit: str, magnitude: float) -> tuple[float, str]:
 
 
 def format_value(value: float, unit: str) -> str:
-    """A readable number for reports: :func:`~desmig_sim.reporting.format_number`, finer for small values.
+    """A readable number for reports: :func:`.tables.format_number`, finer for small values.
 
     Rupiah below ten million are shown in full (``Rp 661,930``) and counts below 100 with one
     decimal, so that means and differences of small quantities do not round to zero.
@@ -194,7 +194,7 @@ def _replications_section(comparison: Comparison, needed: pd.DataFrame) -> str:
         "",
         "In Python: `comparison.replications_needed("
         f'"{first["outcome"]}", {first["target_width"]}, horizon="{first["horizon"]}")`'
-        " (or `desmig_sim.stats.replications_needed(sd, width)`).",
+        " (or `desmig_sim.core.stats.replications_needed(sd, width)`).",
     ]
     return "\n".join(lines)
 

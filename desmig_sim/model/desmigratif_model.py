@@ -24,9 +24,10 @@ One step is one month. The monthly order, written once here and in :meth:`Desmig
 10. **Programme actions** — information sessions, grants, cooperative founding and recruitment,
     community parenting; their costs.
 
-Household state lives in arrays (:mod:`desmig_sim.state`) and every rule is vectorised over all
-households of all villages; :class:`~desmig_sim.agents.Household`, :class:`~desmig_sim.agents.Migrant`
-and :class:`~desmig_sim.agents.Cooperative` are Mesa agents that view those arrays.
+Household state lives in arrays (:mod:`desmig_sim.model.state`) and every rule is vectorised over all
+households of all villages; :class:`~desmig_sim.model.agents.Household`,
+:class:`~desmig_sim.model.agents.Migrant` and :class:`~desmig_sim.model.agents.Cooperative` are
+Mesa agents that view those arrays.
 """
 
 from __future__ import annotations
@@ -35,24 +36,19 @@ import numpy as np
 import pandas as pd
 from mesa import Model
 
-from . import agents as agent_types
-from . import cooperation
-from .calendar import format_year_month, parse_year_month
-from .components import ProgrammeEffects, build_components
-from .events import Conditions, conditions_at
-from .outcomes import OutcomeRecorder
-from .parameters import monthly_probability
-from .rules import abroad as abroad_rules
-from .rules import budget as budget_rules
-from .rules import business as business_rules
-from .rules import migration as migration_rules
-from .rules import remittance as remittance_rules
-from .rules.inequality import VillageGroups, VillageStats
-from .scenario import ENGINES, Engine, Scenario, default_scenario
-from .state import Channel, CooperativeArrays, Destination, MigrantStatus, Route
-from .streams import RandomStreams, Stream
-from .villages import POTENTIAL_RETURN_FACTOR
-from .world import (
+from desmig_sim.config.events import Conditions, conditions_at
+from desmig_sim.config.parameters import monthly_probability
+from desmig_sim.config.scenario import ENGINES, Engine, Scenario, default_scenario
+from desmig_sim.config.villages import POTENTIAL_RETURN_FACTOR
+from desmig_sim.core.calendar import format_year_month, parse_year_month
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.streams import RandomStreams, Stream
+from desmig_sim.model import agents as agent_types
+from desmig_sim.model import cooperation
+from desmig_sim.model.components import ProgrammeEffects, build_components
+from desmig_sim.model.outcomes import OutcomeRecorder
+from desmig_sim.model.state import CooperativeArrays
+from desmig_sim.model.world import (
     expected_first_remittances,
     initial_applications,
     initial_households,
@@ -60,6 +56,12 @@ from .world import (
     scale_to_poverty_share,
     village_offsets,
 )
+from desmig_sim.rules import abroad as abroad_rules
+from desmig_sim.rules import budget as budget_rules
+from desmig_sim.rules import business as business_rules
+from desmig_sim.rules import migration as migration_rules
+from desmig_sim.rules import remittance as remittance_rules
+from desmig_sim.rules.inequality import VillageGroups, VillageStats
 
 
 class DesmigratifModel(Model):
@@ -78,7 +80,7 @@ class DesmigratifModel(Model):
             :class:`~desmig_sim.reference.ReferenceModel`.
 
     Attributes:
-        households: Array state of all households (:class:`~desmig_sim.state.HouseholdArrays`).
+        households: Array state of all households (:class:`~desmig_sim.model.state.HouseholdArrays`).
         migrants: Array state of all migrant slots.
         cooperatives: Array state of the village cooperatives.
         villages: The simulated villages (name, regency, potential).
@@ -104,7 +106,7 @@ class DesmigratifModel(Model):
         """Pick the engine's class: the reference engine is a subclass of this one."""
         if cls is DesmigratifModel:
             if resolve_engine(scenario, engine) == "reference":
-                from .reference import ReferenceModel
+                from desmig_sim.reference import ReferenceModel
 
                 cls = ReferenceModel
         elif engine is not None and engine != cls.engine:

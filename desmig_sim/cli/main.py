@@ -29,21 +29,21 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from . import __version__
-from .calendar import YEAR_MONTH_PATTERN
-from .comparison import Comparison, compare
-from .comparison_report import difference_cells, write_comparison
-from .errors import InputFileError
-from .horizons import HorizonError
-from .outcomes import OUTCOMES
-from .output import staged_directory, write_manifest, write_table
-from .paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
-from .plotting import plot_scenarios
-from .provenance import environment, utc_now
-from .reporting import KEY_OUTCOMES, format_number, summary_table
-from .runner import run_replications
-from .scenario import ENGINES, SCENARIO_DIR, Scenario, load_scenario
-from .sweep_cli import add_sweep_commands
+from desmig_sim.cli.sweep import add_sweep_commands
+from desmig_sim.config.scenario import ENGINES, SCENARIO_DIR, Scenario, load_scenario
+from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
+from desmig_sim.core.errors import InputFileError
+from desmig_sim.core.output import staged_directory, write_manifest, write_table
+from desmig_sim.core.provenance import environment, utc_now
+from desmig_sim.core.version import __version__
+from desmig_sim.experiments.comparison import Comparison, compare
+from desmig_sim.experiments.horizons import HorizonError
+from desmig_sim.experiments.runner import run_replications
+from desmig_sim.model.outcomes import OUTCOMES
+from desmig_sim.reporting.comparison_report import difference_cells, write_comparison
+from desmig_sim.reporting.paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
+from desmig_sim.reporting.plots import plot_scenarios
+from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number, summary_table
 
 EXIT_BAD_INPUT = 2
 # Tables stay readable when output goes to a file or CI log (rich would assume 80 columns).
@@ -178,7 +178,7 @@ def _compare_with_progress(
     at: Sequence[str] = (),
     workers: int = 1,
 ) -> Comparison:
-    """:func:`desmig_sim.comparison.compare` with one progress bar (and ETA) per scenario."""
+    """:func:`desmig_sim.experiments.comparison.compare` with one progress bar (and ETA) per scenario."""
     tasks: dict[str, int] = {}
     with _progress() as progress:
 
@@ -260,7 +260,7 @@ def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> Non
         console.print(
             "In Python: [bold]comparison.replications_needed("
             f'"{first["outcome"]}", {first["target_width"]:g}, horizon="{first["horizon"]}")[/bold]'
-            " on a desmig_sim.compare(...) result, or desmig_sim.stats.replications_needed(sd, width).",
+            " on a desmig_sim.compare(...) result, or desmig_sim.core.stats.replications_needed(sd, width).",
             highlight=False,
         )
 
@@ -336,7 +336,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Start the workshop dashboard (a Solara server) and print its address."""
-    from .dashboard.server import serve
+    from desmig_sim.dashboard.server import serve
 
     serve(args.host, args.port, announce=lambda line: console.print(line, highlight=False))
     return 0

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from mesa import Agent
 
-from .state import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 
 if TYPE_CHECKING:
-    from .model import DesmigratifModel
+    from desmig_sim.model.desmigratif_model import DesmigratifModel
 
 
 def _view(store: str, name: str, cast: type, doc: str) -> property:

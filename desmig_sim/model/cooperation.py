@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .parameters import monthly_probability
-from .rules import cooperative as coop_rules
-from .streams import Stream
+from desmig_sim.config.parameters import monthly_probability
+from desmig_sim.core.streams import Stream
+from desmig_sim.rules import cooperative as coop_rules
 
 if TYPE_CHECKING:
-    from .model import DesmigratifModel
+    from desmig_sim.model.desmigratif_model import DesmigratifModel
 
 
 def operate(model: DesmigratifModel) -> None:

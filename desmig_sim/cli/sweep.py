@@ -1,6 +1,6 @@
 """The ``sweep``, ``sensitivity`` and ``export`` subcommands of ``desmig-sim``.
 
-Kept apart from :mod:`desmig_sim.cli` (which only registers them) so that the sweep commands
+Kept apart from :mod:`desmig_sim.cli.main` (which only registers them) so that the sweep commands
 have one home. A bad experiment file exits with code 2 before anything is written.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 
 from rich.table import Table
 
-from .executors import EXECUTORS
-from .experiments import Experiment, load_experiment
-from .sweeps import SweepReport, check_resumable, export, run_sweep
+from desmig_sim.experiments.executors import EXECUTORS
+from desmig_sim.experiments.spec import Experiment, load_experiment
+from desmig_sim.experiments.sweeps import SweepReport, check_resumable, export, run_sweep
 
 EXIT_RUNS_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -30,7 +30,7 @@ def _experiment(args: argparse.Namespace) -> Experiment:
 
 
 def _bad_executor(args: argparse.Namespace) -> bool:
-    from .cli import errors
+    from desmig_sim.cli.main import errors
 
     if args.scheduler and args.executor != "dask":
         errors.print(f"error: --scheduler needs --executor dask (not {args.executor})", highlight=False)
@@ -39,7 +39,7 @@ def _bad_executor(args: argparse.Namespace) -> bool:
 
 
 def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> SweepReport:
-    from .cli import _progress
+    from desmig_sim.cli.main import _progress
 
     if not args.restart:
         check_resumable(experiment, args.out)
@@ -61,7 +61,7 @@ def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> Sw
 
 
 def _summary(report: SweepReport) -> int:
-    from .cli import console, errors
+    from desmig_sim.cli.main import console, errors
 
     table = Table(title=f"Sweep {report.out}", title_justify="left")
     for header in ("runs", "done now", "failed", "skipped (already stored)", "time", "executor"):
@@ -101,16 +101,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _interrupted(args: argparse.Namespace) -> None:
-    from .cli import errors
+    from desmig_sim.cli.main import errors
 
     errors.print(f"interrupted: finished runs are stored in {args.out}; run the same command to resume.")
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Run or resume the sweep, then write Sobol' or Morris indices, tables and plots."""
-    from .cli import console
-    from .sensitivities import check_design, write_sensitivity
-    from .sweeps import results
+    from desmig_sim.cli.main import console
+    from desmig_sim.experiments.sensitivities import check_design, write_sensitivity
+    from desmig_sim.experiments.sweeps import results
 
     if _bad_executor(args):
         return EXIT_BAD_INPUT
@@ -135,7 +135,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a sweep's tidy tables and manifest as CSV or Parquet."""
-    from .cli import console
+    from desmig_sim.cli.main import console
 
     target = export(args.folder, args.format, args.to)
     console.print(f"Exported to [bold]{target}[/bold].")

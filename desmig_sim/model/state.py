@@ -1,7 +1,7 @@
 """Array state of households, migrant slots and cooperatives.
 
 The monthly rules operate on these arrays, vectorised over all households of all villages; the
-Mesa agents (:mod:`desmig_sim.agents`) are views onto them, indexed by a stable slot. Households of
+Mesa agents (:mod:`desmig_sim.model.agents`) are views onto them, indexed by a stable slot. Households of
 one village occupy a contiguous block of slots; household ``h`` owns migrant slots
 ``h * K ... h * K + K - 1`` where ``K`` is ``max_migrants_per_household``.
 """
@@ -9,44 +9,11 @@ one village occupy a contiguous block of slots; household ``h`` owns migrant slo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
 
 import numpy as np
 import scipy.sparse as sp
 
-
-class MigrantStatus(IntEnum):
-    """Where a migrant slot's person is."""
-
-    NEVER_LEFT = 0
-    ABROAD = 1
-    RETURNED = 2
-    DEPORTED = 3
-    DEAD = 4
-
-
-class Route(IntEnum):
-    """How a migrant left."""
-
-    NONE = 0
-    PROCEDURAL = 1
-    NON_PROCEDURAL = 2
-
-
-class Channel(IntEnum):
-    """How a migrant sends money home."""
-
-    NONE = 0
-    FORMAL = 1
-    INFORMAL = 2
-
-
-class Destination(IntEnum):
-    """Where a migrant works."""
-
-    NONE = 0
-    MALAYSIA = 1
-    OTHER = 2
+from desmig_sim.core.enums import MigrantStatus
 
 
 @dataclass

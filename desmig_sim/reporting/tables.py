@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .outcomes import POOLED
+from desmig_sim.model.outcomes import POOLED
 
 #: Key outcomes shown in summary tables: column -> (label, unit, how to aggregate over the run).
 KEY_OUTCOMES: dict[str, tuple[str, str, str]] = {

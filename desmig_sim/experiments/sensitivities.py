@@ -21,14 +21,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .designs import SENSITIVITY_DESIGNS, salib_problem
-from .errors import ExperimentError
-from .experiments import Experiment
-from .outcomes import OUTCOMES
-from .output import staged_directory, write_manifest, write_table
-from .provenance import environment, utc_now
-from .reporting import KEY_OUTCOMES
-from .sweeps import MANIFEST, results, run_sweep
+from desmig_sim.core.errors import ExperimentError
+from desmig_sim.core.output import staged_directory, write_manifest, write_table
+from desmig_sim.core.provenance import environment, utc_now
+from desmig_sim.experiments.designs import SENSITIVITY_DESIGNS, salib_problem
+from desmig_sim.experiments.spec import Experiment
+from desmig_sim.experiments.sweeps import MANIFEST, results, run_sweep
+from desmig_sim.model.outcomes import OUTCOMES
+from desmig_sim.reporting.tables import KEY_OUTCOMES
 
 CONFIDENCE = 0.95
 RESAMPLES = 1000
@@ -83,7 +83,7 @@ def indices(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
 
     Args:
         experiment: An experiment with a ``sobol`` or ``morris`` design.
-        table: Its tidy sweep results (:func:`desmig_sim.sweeps.results`).
+        table: Its tidy sweep results (:func:`desmig_sim.experiments.sweeps.results`).
 
     Returns:
         One row per outcome and factor: ``S1, S1_conf, ST, ST_conf`` (Sobol') or

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .provenance import write_json
+from desmig_sim.core.provenance import write_json
 
 
 def file_sha256(path: Path) -> str:

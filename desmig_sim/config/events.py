@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .calendar import YEAR_MONTH_PATTERN, parse_year_month
-from .parameters import param
+from desmig_sim.config.parameters import param
+from desmig_sim.core.calendar import YEAR_MONTH_PATTERN, parse_year_month
 
 YearMonth = Annotated[str, Field(pattern=YEAR_MONTH_PATTERN, description="A month, 'YYYY-MM'.")]
 
@@ -143,7 +143,7 @@ def conditions_at(
 
     Args:
         events: The scenario's events, in any order.
-        absolute_month: The month, as returned by :func:`~desmig_sim.calendar.parse_year_month`.
+        absolute_month: The month, as returned by :func:`~desmig_sim.core.calendar.parse_year_month`.
         min_wage_myr: The minimum wage before the first wage event.
         idr_per_myr: The exchange rate before the first exchange-rate event.
 

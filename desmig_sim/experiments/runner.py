@@ -9,11 +9,11 @@ from typing import Any
 
 import pandas as pd
 
-from .model import DesmigratifModel
-from .output import staged_directory, write_manifest, write_table
-from .provenance import environment, utc_now
-from .scenario import Engine, Scenario
-from .streams import replication_seeds
+from desmig_sim.config.scenario import Engine, Scenario
+from desmig_sim.core.output import staged_directory, write_manifest, write_table
+from desmig_sim.core.provenance import environment, utc_now
+from desmig_sim.core.streams import replication_seeds
+from desmig_sim.model.desmigratif_model import DesmigratifModel
 
 
 @dataclass
@@ -58,7 +58,7 @@ def run(
     """Run one scenario to its horizon.
 
     Args:
-        scenario: A scenario from :func:`~desmig_sim.scenario.load_scenario`.
+        scenario: A scenario from :func:`~desmig_sim.config.scenario.load_scenario`.
         seed: Root seed; the scenario's ``run.seed`` when omitted.
         agents: Create the Mesa agent views (no effect on results).
         keep_model: Keep the final model in the result.

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .calendar import format_year_month, parse_year_month
-from .rules import business as business_rules
-from .state import Route
+from desmig_sim.core.calendar import format_year_month, parse_year_month
+from desmig_sim.core.enums import Route
+from desmig_sim.rules import business as business_rules
 
 if TYPE_CHECKING:
-    from .model import DesmigratifModel
+    from desmig_sim.model.desmigratif_model import DesmigratifModel
 
 #: Outcome columns, in table order, with their unit and meaning.
 OUTCOMES: dict[str, str] = {

@@ -1,7 +1,7 @@
 """Where the runs of a sweep execute: in this process, in a process pool, or on a Dask cluster.
 
 Every executor runs the same function, :func:`run_chunk`, on chunks of (point, replication, seed)
-tasks and yields small :class:`~desmig_sim.store.RunRecord` lists as chunks finish, so results
+tasks and yields small :class:`~desmig_sim.experiments.store.RunRecord` lists as chunks finish, so results
 are identical whatever the executor. The sweep's :class:`Payload` (base scenario, design values,
 outcome definitions) is sent once per worker (a pool initializer; a Dask broadcast), not per task,
 and each worker builds the scenario of a design point once.
@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any, Literal, NamedTuple
 
-from .errors import ExperimentError
-from .experiments import Experiment, OutcomeSpec, outcome_value, scenario_with
-from .provenance import utc_now
-from .runner import run
-from .scenario import Scenario, scenario_from_dict
-from .store import FAILED, OK, RunRecord
+from desmig_sim.config.scenario import Scenario, scenario_from_dict
+from desmig_sim.core.errors import ExperimentError
+from desmig_sim.core.provenance import utc_now
+from desmig_sim.experiments.runner import run
+from desmig_sim.experiments.spec import Experiment, OutcomeSpec, outcome_value, scenario_with
+from desmig_sim.experiments.store import FAILED, OK, RunRecord
 
 ExecutorName = Literal["serial", "process", "dask"]
 EXECUTORS: tuple[str, ...] = ("serial", "process", "dask")

@@ -10,10 +10,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import ndtri
 
-from .parameters import Parameters
-from .rules.remittance import wage_idr
-from .state import Channel, Destination, HouseholdArrays, MigrantArrays, MigrantStatus, Route
-from .streams import RandomStreams, Stream
+from desmig_sim.config.parameters import Parameters
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.streams import RandomStreams, Stream
+from desmig_sim.model.state import HouseholdArrays, MigrantArrays
+from desmig_sim.rules.remittance import wage_idr
 
 #: Longest time abroad of a migrant at the start: since January 1998 (facts.md §2.4, §6 [V]:
 #: many NTT migrants who died or were deported had been abroad since 1998).

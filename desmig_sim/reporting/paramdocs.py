@@ -12,12 +12,14 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .components import COMPONENTS, ComponentsSettings
-from .events import BorderClosure, ExchangeRateChange, MinimumWageStep, Moratorium
-from .parameters import Parameters
-from .scenario import RunSettings, WorldSettings
+from desmig_sim.config.components import ComponentsSettings
+from desmig_sim.config.events import BorderClosure, ExchangeRateChange, MinimumWageStep, Moratorium
+from desmig_sim.config.parameters import Parameters
+from desmig_sim.config.scenario import RunSettings, WorldSettings
+from desmig_sim.core.paths import REPO_ROOT
+from desmig_sim.model.components import COMPONENTS
 
-DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
+DOCS_PATH = REPO_ROOT / "docs" / "parameters.md"
 
 
 def _allowed(field: Any) -> str:

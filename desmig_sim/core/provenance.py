@@ -11,7 +11,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+from desmig_sim.core.paths import REPO_ROOT
+
+PACKAGE_ROOT = REPO_ROOT
 
 
 def utc_now() -> str:
@@ -47,7 +49,7 @@ def _version(package: str) -> str | None:
 
 def environment() -> dict[str, Any]:
     """Versions of the package, Python and the libraries that shape the results."""
-    from . import __version__
+    from desmig_sim.core.version import __version__
 
     return {
         "desmig_sim": __version__,

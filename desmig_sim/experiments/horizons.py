@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .calendar import format_year_month, month_number, parse_year_month
-from .scenario import Scenario
+from desmig_sim.config.scenario import Scenario
+from desmig_sim.core.calendar import format_year_month, month_number, parse_year_month
 
 END_OF_PROGRAMME = "end_of_programme"
 END_OF_RUN = "end_of_run"

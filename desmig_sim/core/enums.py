@@ -1,0 +1,42 @@
+"""The states of the model's people and flows, as enums (never magic integers).
+
+Stored in the model's integer arrays (:mod:`desmig_sim.model.state`) and read by the rules.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class MigrantStatus(IntEnum):
+    """Where a migrant slot's person is."""
+
+    NEVER_LEFT = 0
+    ABROAD = 1
+    RETURNED = 2
+    DEPORTED = 3
+    DEAD = 4
+
+
+class Route(IntEnum):
+    """How a migrant left."""
+
+    NONE = 0
+    PROCEDURAL = 1
+    NON_PROCEDURAL = 2
+
+
+class Channel(IntEnum):
+    """How a migrant sends money home."""
+
+    NONE = 0
+    FORMAL = 1
+    INFORMAL = 2
+
+
+class Destination(IntEnum):
+    """Where a migrant works."""
+
+    NONE = 0
+    MALAYSIA = 1
+    OTHER = 2

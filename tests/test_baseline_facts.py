@@ -11,6 +11,8 @@ from desmig_sim.experiments.runner import RunResult
 from tests.helpers import SCENARIOS, non_procedural_share
 
 REPLICATIONS = 10
+#: Ten full-size runs of ten years: a few seconds.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
+from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import cooperative as coop_rules
 
 if TYPE_CHECKING:
     from desmig_sim.reference.household import Household
-    from desmig_sim.reference.model import ReferenceModel
 
 
 class Cooperative(agents.Cooperative):
     """A village savings-and-loan cooperative that keeps its own accounts (reference engine)."""
 
-    model: ReferenceModel
+    model: ReferenceFace  # type: ignore[assignment]
 
     @property
     def cash_now(self) -> float:
@@ -101,7 +101,7 @@ class Cooperative(agents.Cooperative):
             borrower.pay(repaid)
             received += repaid
         self.cash_now += received
-        m.membership_changed()
+        m.world.membership_changed()
         return {b.slot for b in borrowers}
 
     def lend(self, members: list[Household]) -> None:

@@ -17,18 +17,18 @@ from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.model.agents import _view
+from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import remittance as remittance_rules
 
 if TYPE_CHECKING:
     from desmig_sim.reference.household import Household
-    from desmig_sim.reference.model import ReferenceModel
 
 
 class Migrant(agents.Migrant):
     """A household member who works (or has worked) abroad, stepping on its own (reference engine)."""
 
-    model: ReferenceModel
+    model: ReferenceFace  # type: ignore[assignment]
 
     contract_end_month = _view("migrants", "contract_end_month", int, "Last month of a procedural contract.")
 

@@ -194,11 +194,16 @@ class InformationCentre(Component):
         world.effects.procedural_cost_factor *= 1.0 - s.procedural_cost_reduction * level
         world.effects.wait_factor *= 1.0 - s.wait_reduction * level
 
+    def setup(self, world: World) -> None:
+        """Reach as for every component; the yearly learning share as a monthly probability."""
+        super().setup(world)
+        self.monthly_learn = monthly_probability(self.settings.learn_share_first_year)
+
     def act(self, world: World, month: int) -> np.ndarray:
         """Socialisation sessions: reached households learn the procedure."""
         cost = super().act(world, month)
         hh = world.households
-        q = monthly_probability(self.settings.learn_share_first_year) * self.intensity(month)
+        q = self.monthly_learn * self.intensity(month)
         u = world.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/learn")
         hh.knows_procedure[self.reach(world, month) & ~hh.knows_procedure & (u < q)] = True
         return cost
@@ -218,11 +223,12 @@ class ProductiveEnterprise(Component):
         fx = world.effects
         fx.add_boost(Boost.PRODUCTIVE_SHARE, reached, s.productive_share_boost * level)
         fx.add_boost(Boost.BUSINESS_RETURN, reached, s.return_boost_per_month * level)
-        fx.cap_failure(reached, monthly_probability(s.mentored_failure_prob_per_year))
+        fx.cap_failure(reached, self.mentored_failure)
 
     def setup(self, world: World) -> None:
-        """Reach as for every component; nobody has had a grant yet."""
+        """Reach as for every component; nobody has had a grant yet; the monthly failure cap."""
         super().setup(world)
+        self.mentored_failure = monthly_probability(self.settings.mentored_failure_prob_per_year)
         self.granted = np.zeros(world.households.count, dtype=bool)
 
     def act(self, world: World, month: int) -> np.ndarray:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.streams import Stream
 from desmig_sim.model.world_state import World
 from desmig_sim.rules import cooperative as coop_rules
@@ -26,7 +25,7 @@ def operate(world: World) -> None:
     interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
     principal = coop_rules.instalment(loan, original, cp.loan_term_months)
     u_default = world.streams.uniform(Stream.COOPERATIVE, world.month, borrowers, key="default")
-    defaults = u_default < monthly_probability(cp.default_prob_per_year)
+    defaults = u_default < world.rates.coop_default
     repaid = np.where(defaults, 0.0, interest + principal)
     hh.coop_loan[borrowers] = np.where(defaults, 0.0, loan - principal)
     world.pay_from_budget(borrowers, repaid)

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import cooperation
@@ -133,7 +132,7 @@ def run_cooperatives(world: World) -> None:
         cooperation.operate(world)
         nv = len(world.villages)
         u = world.streams.uniform(Stream.COOPERATIVE, world.month, nv, key="inactivity")
-        coops.active &= u >= monthly_probability(world.params.cooperative.inactivity_prob_per_year)
+        coops.active &= u >= world.rates.coop_inactivity
         cooperation.wind_down_inactive(world)
 
 
@@ -281,9 +280,9 @@ def resolve_fates(world: World) -> None:
         m.contract_end_month[at_risk] - world.month,
         world.streams.uniform(Stream.FATE, world.month, at_risk),
         world.streams.uniform(Stream.FATE, world.month, at_risk, key="renewal"),
-        monthly_probability(ab.death_prob_non_procedural_per_year),
-        monthly_probability(ab.death_prob_procedural_per_year),
-        monthly_probability(ab.deportation_prob_per_year),
+        world.rates.death_non_procedural,
+        world.rates.death_procedural,
+        world.rates.deportation,
         1.0 / ab.non_procedural_mean_months_abroad,
         ab.contract_renewal_prob,
         c.return_multiplier,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from desmig_sim.config.events import Conditions, Event, conditions_at
-from desmig_sim.config.parameters import Parameters, monthly_probability
+from desmig_sim.config.parameters import MonthlyRates, Parameters
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.config.villages import POTENTIAL_RETURN_FACTOR
 from desmig_sim.core.calendar import format_year_month, parse_year_month
@@ -60,6 +60,8 @@ class World:
     """
 
     params: Parameters
+    #: The parameters' yearly probabilities as monthly ones (converted once).
+    rates: MonthlyRates
     streams: RandomStreams
     start: str
     horizon: int
@@ -118,8 +120,10 @@ class World:
             norm=np.zeros(n),
             inverse_degree=np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0),
         )
+        rates = MonthlyRates.of(params)
         world = cls(
             params=params,
+            rates=rates,
             streams=streams,
             start=scenario.run.start,
             horizon=scenario.run.months,
@@ -129,7 +133,7 @@ class World:
             migrants=migrants,
             cooperatives=CooperativeArrays.empty(n_villages),
             events=tuple(scenario.events),
-            effects=ProgrammeEffects(n_villages, monthly_probability(params.business.failure_prob_per_year)),
+            effects=ProgrammeEffects(n_villages, rates.business_failure),
             k=k,
             groups=VillageGroups(offsets),
             potential=np.array([POTENTIAL_RETURN_FACTOR[v.potential] for v in villages]),

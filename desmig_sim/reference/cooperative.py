@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.reference.face import ReferenceFace
@@ -83,7 +82,7 @@ class Cooperative(agents.Cooperative):
         """
         m = self.model
         cp = m.params.cooperative
-        default_prob = monthly_probability(cp.default_prob_per_year)
+        default_prob = m.world.rates.coop_default
         borrowers = [h for h in self.households() if h.coop_loan > 0]
         received = 0.0
         for borrower in borrowers:
@@ -135,7 +134,7 @@ class Cooperative(agents.Cooperative):
 
     def maybe_become_inactive(self, u: float) -> None:
         """The cooperative becomes inactive with a small monthly hazard (it never reopens)."""
-        hazard = monthly_probability(self.model.params.cooperative.inactivity_prob_per_year)
+        hazard = self.model.world.rates.coop_inactivity
         if u < hazard:
             self.model.cooperatives.active[self.village_index] = False
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
@@ -120,9 +119,9 @@ class Migrant(agents.Migrant):
                 np.array([self.contract_end_month - m.month]),
                 np.array([m.draw(Stream.FATE, self.slot)]),
                 np.array([m.draw(Stream.FATE, self.slot, key="renewal")]),
-                monthly_probability(ab.death_prob_non_procedural_per_year),
-                monthly_probability(ab.death_prob_procedural_per_year),
-                monthly_probability(ab.deportation_prob_per_year),
+                m.world.rates.death_non_procedural,
+                m.world.rates.death_procedural,
+                m.world.rates.deportation,
                 1.0 / ab.non_procedural_mean_months_abroad,
                 ab.contract_renewal_prob,
                 c.return_multiplier,

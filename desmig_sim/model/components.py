@@ -270,7 +270,6 @@ class CooperativeFormation(Component):
         if founding.any():
             coops.exists |= founding
             coops.active |= founding
-            coops.founded_month[founding] = month
             initial = world.params.cooperative.initial_members
             for _, founders in first_in_each_village(world.village_offsets, candidates, u, founding, initial):
                 hh.coop_member[founders] = True

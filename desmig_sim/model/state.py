@@ -119,7 +119,6 @@ class CooperativeArrays:
     exists: np.ndarray  # bool
     active: np.ndarray  # bool
     cash: np.ndarray  # IDR, liquid funds (deposits + earnings - loans)
-    founded_month: np.ndarray  # int64, 0 = never
     defaults: np.ndarray  # int64, loans written off so far
 
     @classmethod
@@ -129,6 +128,5 @@ class CooperativeArrays:
             exists=np.zeros(villages, dtype=bool),
             active=np.zeros(villages, dtype=bool),
             cash=np.zeros(villages),
-            founded_month=np.zeros(villages, dtype=np.int64),
             defaults=np.zeros(villages, dtype=np.int64),
         )

@@ -39,10 +39,6 @@ class Cooperative(agents.Cooperative):
         """The households of the cooperative's village, in slot order."""
         return self.model.village_households(self.village_index)
 
-    def book_deposits(self, total: float) -> None:
-        """This month's deposits of all members (phase 3) come into the cash."""
-        self.cash_now += total
-
     # ------------------------------------------------------------------ phase 4
     def operate(self) -> None:
         """Interest and withdrawals, repayments and defaults, then new loans."""

@@ -136,7 +136,7 @@ class Household(agents.Household):
         inc, b, cp = m.params.income, m.params.budget, m.params.cooperative
         self.local_income = float(
             budget_rules.local_income(
-                self.local_income_pc_base * self.residents, 1, price_index, u_income, inc.income_shock_sd
+                self.local_income_pc_base * self.residents, price_index, u_income, inc.income_shock_sd
             )
         )
         member = cooperatives_open and self.is_active_member

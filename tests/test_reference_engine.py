@@ -32,6 +32,7 @@ from desmig_sim import DesmigratifModel, ReferenceModel, build_model
 from desmig_sim.cli.main import main as cli_main
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.model.desmigratif_model import MONTH_PLAN
 from desmig_sim.model.outcomes import OUTCOMES
 from desmig_sim.reference.engines import ENGINE_MODELS
 from tests.helpers import COMPONENT_KEYS, draw_overrides, small_scenario
@@ -343,3 +344,21 @@ def test_a_failing_business_loses_its_capital_but_keeps_the_months_income(model:
     assert household.savings == pytest.approx(earned * inc.local_savings_rate), (
         "income is saved like local income"
     )
+
+
+@pytest.mark.parametrize("engine", [DesmigratifModel, ReferenceModel])
+def test_both_engines_follow_the_month_plan(
+    engine: type[DesmigratifModel], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = engine(small_scenario(households=20, months=2), seed=1)
+    seen: list[str] = []
+    for phase in MONTH_PLAN:
+        method = getattr(model, phase.method)
+
+        def spy(*args: Any, _method: Any = method, _name: str = phase.name) -> Any:
+            seen.append(_name)
+            return _method(*args)
+
+        monkeypatch.setattr(model, phase.method, spy)
+    model.step()
+    assert seen == [phase.name for phase in MONTH_PLAN], "a month runs the plan's phases in order"

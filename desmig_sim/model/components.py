@@ -15,12 +15,15 @@ per village, with an optional budget cap). Each has **one documented effect on t
 4. :class:`CommunityParenting` (*parenting bersama*): care and schooling support raise school
    attendance of migrants' children.
 
-Scenario files name components through :data:`COMPONENTS`, an explicit registry.
+Every component is one class implementing the small protocol :class:`ProgrammeComponent` (when it
+runs, what it costs, what it changes in phase 0 and what it does in phase 10); the model treats
+them all alike. Scenario files name components through :data:`COMPONENTS`, the one registry.
+Household-level effects are named by :class:`~desmig_sim.model.effects.Boost`.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -63,6 +66,32 @@ def first_in_each_village(
         if chosen.size:
             picks.append((int(v), chosen))
     return picks
+
+
+@runtime_checkable
+class ProgrammeComponent(Protocol):
+    """What the model asks of a programme component; :class:`Component` implements it."""
+
+    key: str
+    village_mask: np.ndarray
+
+    def setup(self, world: World) -> None:
+        """Fix the villages and households the component can reach (once, when the model is built)."""
+
+    def running(self, month: int) -> np.ndarray:
+        """When it is active: the per-village mask of where it runs this month."""
+
+    def running_cost(self) -> np.ndarray:
+        """What it costs: the fixed cost per village of running this month."""
+
+    def apply_effect(self, world: World, month: int) -> None:
+        """What it changes in phase 0 (conditions): its effects on this month's step."""
+
+    def act(self, world: World, month: int) -> np.ndarray:
+        """What it does in phase 10 (programme actions); returns the cost per village."""
+
+    def book(self, cost: np.ndarray) -> np.ndarray:
+        """Record spending against the budget and return it."""
 
 
 class Component:

@@ -53,7 +53,7 @@ from desmig_sim.core.enums import MigrantStatus
 from desmig_sim.core.streams import RandomStreams
 from desmig_sim.model import agents as agent_types
 from desmig_sim.model import phases
-from desmig_sim.model.components import Component, build_components
+from desmig_sim.model.components import ProgrammeComponent, build_components
 from desmig_sim.model.effects import ProgrammeEffects
 from desmig_sim.model.outcomes import OutcomeRecorder
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
@@ -141,7 +141,7 @@ class DesmigratifModel(Model):
         self.scenario = scenario
         self.seed = seed
         self.world = World.build(scenario, seed)
-        self.components: list[Component] = build_components(scenario.components)
+        self.components: list[ProgrammeComponent] = build_components(scenario.components)
         for component in self.components:
             component.setup(self.world)
         self.recorder = OutcomeRecorder(self.world)

@@ -15,7 +15,7 @@ import numpy as np
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import cooperation
-from desmig_sim.model.components import Component
+from desmig_sim.model.components import ProgrammeComponent
 from desmig_sim.model.effects import Boost
 from desmig_sim.model.world_state import World
 from desmig_sim.rules import abroad as abroad_rules
@@ -25,7 +25,7 @@ from desmig_sim.rules import migration as migration_rules
 from desmig_sim.rules import remittance as remittance_rules
 
 
-def set_conditions(world: World, components: Sequence[Component]) -> None:
+def set_conditions(world: World, components: Sequence[ProgrammeComponent]) -> None:
     """Phase 0: exogenous conditions and programme effects in force this month."""
     world.conditions = world.conditions_in(world.month)
     world.migration_changed()
@@ -314,7 +314,7 @@ def resolve_fates(world: World) -> None:
     share_knowledge(world)
 
 
-def run_programme(world: World, components: Sequence[Component]) -> None:
+def run_programme(world: World, components: Sequence[ProgrammeComponent]) -> None:
     """Phase 10: the programme components act and their costs are booked."""
     cost = np.zeros(len(world.villages))
     for component in components:

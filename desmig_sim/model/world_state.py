@@ -81,7 +81,8 @@ class World:
     month: int = 0
     conditions: Conditions | None = None
     village_stats: VillageStats | None = None
-    school_totals: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+    #: Children in school and children, per village (set each school year).
+    school_totals: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0), np.zeros(0)))
     tally: MonthTally = field(default_factory=lambda: MonthTally(villages=0))
     #: Deaths and deportations per village in each of the last 12 months (by month % 12).
     risk_events: np.ndarray = field(default_factory=lambda: np.zeros((12, 0)))

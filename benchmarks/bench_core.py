@@ -37,7 +37,7 @@ CHILD = textwrap.dedent(
     import json, os, resource, sys, time
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    from desmig_sim import DesmigratifModel, load_scenario
+    from desmig_sim import build_model, load_scenario
     from desmig_sim.config.scenario import SCENARIO_DIR, scenario_from_dict
     name, households, copies, months = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     agents, engine = sys.argv[5] == "1", sys.argv[6]
@@ -49,7 +49,7 @@ CHILD = textwrap.dedent(
     start = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = start.ru_utime + start.ru_stime
     t0 = time.perf_counter()
-    model = DesmigratifModel(scenario, agents=agents, engine=engine)
+    model = build_model(scenario, agents=agents, engine=engine)
     t1 = time.perf_counter()
     mid = resource.getrusage(resource.RUSAGE_SELF)
     model.run()

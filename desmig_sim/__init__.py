@@ -9,7 +9,7 @@ from desmig_sim.experiments.spec import Experiment, load_experiment
 from desmig_sim.experiments.sweeps import sweep
 from desmig_sim.model.agents import Cooperative, Household, Migrant
 from desmig_sim.model.desmigratif_model import DesmigratifModel
-from desmig_sim.reference import ReferenceModel
+from desmig_sim.reference import ReferenceModel, build_model
 
 __all__ = [
     "Comparison",
@@ -22,6 +22,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "__version__",
+    "build_model",
     "compare",
     "default_scenario",
     "load_experiment",

@@ -136,12 +136,12 @@ def test_migrant_agents_for_every_slot_that_ever_left(model: desmig_sim.Desmigra
     for agent in agents:
         assert model.migrant_agent(agent.slot) is agent, "migrant_agent(slot) finds the agent"
         assert agent.status == MigrantStatus(int(m.status[agent.slot])), "agent status is the array's status"
-        assert agent.household is model.household_agents[agent.slot // model._k], (
+        assert agent.household is model.household_agents[agent.slot // model.world.k], (
             "a migrant belongs to its household"
         )
         assert agent in agent.household.migrants, "the household lists its migrants"
     abroad = {a.slot for a in agents if a.status == MigrantStatus.ABROAD}
-    assert abroad == set(model.abroad_slots().tolist()), "agents abroad are the model's abroad slots"
+    assert abroad == set(model.world.abroad_slots().tolist()), "agents abroad are the model's abroad slots"
     members_abroad = np.array([a.members_abroad for a in model.household_agents])
     np.testing.assert_array_equal(
         members_abroad,

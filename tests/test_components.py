@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import desmig_sim
+from desmig_sim.config.components import ComponentsSettings
 from desmig_sim.config.events import conditions_at
 from desmig_sim.core.calendar import parse_year_month
+from desmig_sim.model.components import COMPONENTS, ProgrammeComponent, build_components
+from desmig_sim.model.effects import Boost, ProgrammeEffects
 from tests.helpers import COMPONENT_START_MONTH, small_scenario
 
 
@@ -121,3 +125,26 @@ def test_later_event_of_the_same_date_wins():
     assert conditions_at(override.events, month, 1000.0, 3200.0).min_wage_myr == 1234.0, (
         "a child scenario's event on the same date overrides its parent's"
     )
+
+
+def test_every_component_is_registered_once_and_follows_the_protocol() -> None:
+    assert list(COMPONENTS) == list(ComponentsSettings.model_fields), (
+        "one registry entry per component setting"
+    )
+    settings = ComponentsSettings.model_validate({key: {"enabled": True} for key in COMPONENTS})
+    built = build_components(settings)
+    assert [c.key for c in built] == list(COMPONENTS), "components are built in registry order"
+    for component in built:
+        assert isinstance(component, ProgrammeComponent), f"{component.key} implements the protocol"
+
+
+def test_a_boost_is_named_by_the_enum_and_a_typo_fails_loudly() -> None:
+    effects = ProgrammeEffects(1, 0.1)
+    reached = np.array([True, False])
+    effects.add_boost(Boost.PRODUCTIVE_SHARE, reached, 0.2)
+    assert effects.boost(Boost.PRODUCTIVE_SHARE, np.array([0, 1])).tolist() == [0.2, 0.0]
+    assert effects.boost(Boost.SCHOOL_ATTENDANCE, np.array([0, 1])) == 0.0, "no component gives it"
+    with pytest.raises(TypeError, match="Boost"):
+        effects.add_boost("productive_share", reached, 0.2)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Boost"):
+        effects.boost("productive_shares", np.array([0]))  # type: ignore[arg-type]

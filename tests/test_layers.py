@@ -27,14 +27,6 @@ BEING_CUT = {
     ("desmig_sim.experiments.comparison", "desmig_sim.reporting.comparison_report"),
     ("desmig_sim.experiments.comparison", "desmig_sim.reporting.tables"),
     ("desmig_sim.experiments.sensitivities", "desmig_sim.reporting.tables"),
-    ("desmig_sim.model.desmigratif_model", "desmig_sim.reference"),
-    ("desmig_sim.model.agents", "desmig_sim.model.desmigratif_model"),
-    ("desmig_sim.model.components", "desmig_sim.model.desmigratif_model"),
-    ("desmig_sim.model.cooperation", "desmig_sim.model.desmigratif_model"),
-    ("desmig_sim.model.outcomes", "desmig_sim.model.desmigratif_model"),
-    ("desmig_sim.reference.household", "desmig_sim.reference.model"),
-    ("desmig_sim.reference.migrant", "desmig_sim.reference.model"),
-    ("desmig_sim.reference.cooperative", "desmig_sim.reference.model"),
     ("desmig_sim.cli.sweep", "desmig_sim.cli.main"),
 }
 

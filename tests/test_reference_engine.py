@@ -28,11 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import desmig_sim
-from desmig_sim import DesmigratifModel, ReferenceModel
+from desmig_sim import DesmigratifModel, ReferenceModel, build_model
 from desmig_sim.cli.main import main as cli_main
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.model.desmigratif_model import MONTH_PLAN
 from desmig_sim.model.outcomes import OUTCOMES
+from desmig_sim.reference.engines import ENGINE_MODELS
 from tests.helpers import COMPONENT_KEYS, draw_overrides, small_scenario
 
 #: Columns compared within a relative tolerance, and why (see the module docstring).
@@ -83,7 +85,7 @@ def state_differences(vectorised: DesmigratifModel, reference: DesmigratifModel)
 def assert_same_model(scenario: Scenario, seed: int) -> None:
     """Run both engines on the scenario and seed; the tables and the final state must agree."""
     vectorised = DesmigratifModel(scenario, seed=seed, agents=False)
-    reference = DesmigratifModel(scenario, seed=seed, engine="reference")
+    reference = build_model(scenario, seed=seed, engine="reference")
     assert isinstance(reference, ReferenceModel), "engine='reference' builds the reference engine"
     table_v, table_r = vectorised.run(), reference.run()
     assert not differences(table_v, table_r), (
@@ -169,14 +171,19 @@ def test_engines_agree_on_random_scenarios(world: tuple[Scenario, int]) -> None:
 
 
 # ---------------------------------------------------------------------- engine selection
-def test_engine_is_chosen_by_scenario_argument_and_constructor() -> None:
+def test_engine_is_chosen_by_scenario_argument_and_registry() -> None:
     scenario = small_scenario(households=20, months=2)
-    assert type(DesmigratifModel(scenario)) is DesmigratifModel, "the default engine is the vectorised one"
-    chosen = DesmigratifModel(scenario.with_engine("reference"))
+    assert type(build_model(scenario)) is DesmigratifModel, "the default engine is the vectorised one"
+    chosen = build_model(scenario.with_engine("reference"))
     assert isinstance(chosen, ReferenceModel), "run.engine = 'reference' selects the reference engine"
-    forced = DesmigratifModel(scenario.with_engine("reference"), engine="vectorised")
+    forced = build_model(scenario.with_engine("reference"), engine="vectorised")
     assert type(forced) is DesmigratifModel, "the engine argument overrides the scenario"
     assert ReferenceModel(scenario).engine == "reference", "ReferenceModel ignores the scenario's default"
+    assert {"vectorised": DesmigratifModel, "reference": ReferenceModel} == ENGINE_MODELS
+    with pytest.raises(ValueError, match="allowed: 'vectorised', 'reference'"):
+        build_model(scenario, engine="turbo")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="use desmig_sim"):
+        DesmigratifModel(scenario, engine="reference")
     with pytest.raises(ValueError, match="allowed: 'vectorised', 'reference'"):
         DesmigratifModel(scenario, engine="turbo")  # type: ignore[arg-type]
     result = desmig_sim.run(scenario, 3, engine="reference")
@@ -253,8 +260,8 @@ def test_subjective_norm_is_the_share_of_ties_with_a_member_abroad(model: Refere
 
 
 def test_departure_takes_a_former_migrant_first_and_counts_them_abroad(model: ReferenceModel) -> None:
-    model.month = 1
-    model.conditions = model._conditions(1)
+    model.world.month = 1
+    model.world.conditions = model.world.conditions_in(1)
     household = next(h for h in model.household_agents if h.size >= 3 and h.abroad_count == 0)
     k = model.migrant_slots_per_household
     returned = household.slot * k + 1
@@ -272,11 +279,11 @@ def test_departure_takes_a_former_migrant_first_and_counts_them_abroad(model: Re
 
 
 def test_cooperative_lends_first_come_first_served_while_cash_lasts(model: ReferenceModel) -> None:
-    model.month = 1
+    model.world.month = 1
     model.cooperatives.exists[0] = model.cooperatives.active[0] = True
     model.cooperatives.cash[0] = 250.0
     members = model.household_agents[:4]
-    model.params = model.params.model_copy(
+    model.world.params = model.params.model_copy(
         update={
             "cooperative": model.params.cooperative.model_copy(
                 update={"loan_demand_prob": 1.0, "max_loan_to_savings": 3.0}
@@ -310,7 +317,7 @@ def test_engines_agree_on_copied_villages() -> None:
 
 
 def test_schooling_enrols_every_child_when_attendance_is_certain(model: ReferenceModel) -> None:
-    model.params = model.params.model_copy(
+    model.world.params = model.params.model_copy(
         update={
             "schooling": model.params.schooling.model_copy(
                 update={"attendance_prob": 1.0, "left_behind_penalty": 0.0}
@@ -324,7 +331,7 @@ def test_schooling_enrols_every_child_when_attendance_is_certain(model: Referenc
 
 
 def test_a_failing_business_loses_its_capital_but_keeps_the_months_income(model: ReferenceModel) -> None:
-    model.month = 1
+    model.world.month = 1
     model.effects.base_failure = 1.0  # every business fails this month
     household = model.household_agents[2]
     bp, inc = model.params.business, model.params.income
@@ -337,3 +344,21 @@ def test_a_failing_business_loses_its_capital_but_keeps_the_months_income(model:
     assert household.savings == pytest.approx(earned * inc.local_savings_rate), (
         "income is saved like local income"
     )
+
+
+@pytest.mark.parametrize("engine", [DesmigratifModel, ReferenceModel])
+def test_both_engines_follow_the_month_plan(
+    engine: type[DesmigratifModel], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = engine(small_scenario(households=20, months=2), seed=1)
+    seen: list[str] = []
+    for phase in MONTH_PLAN:
+        method = getattr(model, phase.method)
+
+        def spy(*args: Any, _method: Any = method, _name: str = phase.name) -> Any:
+            seen.append(_name)
+            return _method(*args)
+
+        monkeypatch.setattr(model, phase.method, spy)
+    model.step()
+    assert seen == [phase.name for phase in MONTH_PLAN], "a month runs the plan's phases in order"

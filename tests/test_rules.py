@@ -269,7 +269,7 @@ class TestBudget:
     def test_local_income_scales_with_residents_and_prices(self) -> None:
         base = np.array([300_000.0, 500_000.0])
         residents = np.array([2, 5])
-        income = budget.local_income(base, residents, 1.04, np.array([0.5, 0.5]), 0.1)
+        income = budget.local_income(base * residents, 1.04, np.array([0.5, 0.5]), 0.1)
         np.testing.assert_allclose(
             income, base * residents * 1.04, err_msg="a median draw gives base x residents x price index"
         )
@@ -284,7 +284,7 @@ class TestBudget:
     )
     def test_local_income_never_negative_within_the_allowed_shock_range(self, shock_sd: float) -> None:
         income = budget.local_income(
-            np.full(3, 300_000.0), np.array([1, 3, 6]), 1.0, np.array([0.0, 1e-6, 0.5]), shock_sd
+            np.full(3, 300_000.0) * np.array([1, 3, 6]), 1.0, np.array([0.0, 1e-6, 0.5]), shock_sd
         )
         assert np.all(income >= 0), f"local income is never negative (shock sd {shock_sd})"
 

@@ -5,12 +5,14 @@ a section of the project's domain fact sheet (``facts.md``, tagged [V] verified,
 [M] from memory) or the word "assumption". ``docs/parameters.md`` is generated from this module
 (``desmig-sim docs``), and a test fails when the two drift apart.
 
-Rates given per year in the sources are converted to monthly probabilities once, in
-:func:`monthly_probability`, when the model is built (Covasim/Starsim practice).
+Rates given per year in the sources are converted to monthly probabilities once, by
+:func:`monthly_probability`, when the model is built (:class:`MonthlyRates`, Covasim/Starsim
+practice).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -831,3 +833,37 @@ def monthly_probability(per_year: float) -> float:
         ``1 - (1 - per_year) ** (1 / 12)``.
     """
     return 1.0 - (1.0 - per_year) ** (1.0 / 12.0)
+
+
+@dataclass(frozen=True)
+class MonthlyRates:
+    """The parameters' yearly probabilities as monthly ones (:func:`monthly_probability`).
+
+    Built once when a run is built (:meth:`of`); the phases read these, never the yearly values.
+    """
+
+    #: Death abroad of a non-procedural migrant.
+    death_non_procedural: float
+    #: Death abroad of a procedural migrant.
+    death_procedural: float
+    #: Deportation of a non-procedural migrant.
+    deportation: float
+    #: Failure of a household business (without the programme's mentoring).
+    business_failure: float
+    #: Default on a cooperative loan.
+    coop_default: float
+    #: A cooperative becoming inactive.
+    coop_inactivity: float
+
+    @classmethod
+    def of(cls, params: Parameters) -> MonthlyRates:
+        """The monthly rates of a parameter set."""
+        ab, cp = params.abroad, params.cooperative
+        return cls(
+            death_non_procedural=monthly_probability(ab.death_prob_non_procedural_per_year),
+            death_procedural=monthly_probability(ab.death_prob_procedural_per_year),
+            deportation=monthly_probability(ab.deportation_prob_per_year),
+            business_failure=monthly_probability(params.business.failure_prob_per_year),
+            coop_default=monthly_probability(cp.default_prob_per_year),
+            coop_inactivity=monthly_probability(cp.inactivity_prob_per_year),
+        )

@@ -14,6 +14,7 @@ from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now
 from desmig_sim.core.streams import replication_seeds
 from desmig_sim.model.desmigratif_model import DesmigratifModel
+from desmig_sim.reference.engines import build_model
 
 
 @dataclass
@@ -69,7 +70,7 @@ def run(
     """
     seed = scenario.run.seed if seed is None else int(seed)
     started = utc_now()
-    model = DesmigratifModel(scenario, seed=seed, agents=agents, engine=engine)
+    model = build_model(scenario, seed=seed, agents=agents, engine=engine)
     table = model.run()
     manifest = {
         "engine": model.engine,

@@ -8,15 +8,52 @@ properties indexed by a stable slot. The monthly rules run vectorised over the a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
-from mesa import Agent
+from mesa import Agent, Model
 
+from desmig_sim.config.parameters import Parameters
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
+from desmig_sim.model.world_state import World
 
-if TYPE_CHECKING:
-    from desmig_sim.model.desmigratif_model import DesmigratifModel
+
+class ModelFace(Protocol):
+    """What the agents read of their model (:class:`~desmig_sim.model.DesmigratifModel` has it)."""
+
+    world: World
+
+    @property
+    def params(self) -> Parameters:
+        """The run's parameters."""
+
+    @property
+    def month(self) -> int:
+        """The month just simulated."""
+
+    @property
+    def villages(self) -> list:
+        """The simulated villages."""
+
+    @property
+    def households(self) -> HouseholdArrays:
+        """Array state of all households."""
+
+    @property
+    def migrants(self) -> MigrantArrays:
+        """Array state of all migrant slots."""
+
+    @property
+    def cooperatives(self) -> CooperativeArrays:
+        """Array state of the cooperatives."""
+
+    @property
+    def household_agents(self) -> list[Household]:
+        """Household agents in slot order."""
+
+    def migrant_agent(self, slot: int) -> Migrant | None:
+        """The Migrant agent of a migrant slot, if that person has ever left."""
 
 
 def _view(store: str, name: str, cast: type, doc: str) -> property:
@@ -39,9 +76,9 @@ class Household(Agent):
         slot: The household's index into the household arrays.
     """
 
-    model: DesmigratifModel
+    model: ModelFace  # type: ignore[assignment]
 
-    def __init__(self, model: DesmigratifModel, slot: int) -> None:
+    def __init__(self, model: Model, slot: int) -> None:
         super().__init__(model)
         self.slot = slot
 
@@ -89,7 +126,7 @@ class Household(Agent):
     @property
     def migrants(self) -> list[Migrant]:
         """The household's members who have ever migrated."""
-        k = self.model._k
+        k = self.model.world.k
         found = (self.model.migrant_agent(s) for s in range(self.slot * k, (self.slot + 1) * k))
         return [m for m in found if m is not None]
 
@@ -109,9 +146,9 @@ class Migrant(Agent):
         slot: The person's migrant slot (household slot x slots per household + k).
     """
 
-    model: DesmigratifModel
+    model: ModelFace  # type: ignore[assignment]
 
-    def __init__(self, model: DesmigratifModel, slot: int) -> None:
+    def __init__(self, model: Model, slot: int) -> None:
         super().__init__(model)
         self.slot = slot
 
@@ -174,9 +211,9 @@ class Cooperative(Agent):
         village_index: Index of its village.
     """
 
-    model: DesmigratifModel
+    model: ModelFace  # type: ignore[assignment]
 
-    def __init__(self, model: DesmigratifModel, village_index: int) -> None:
+    def __init__(self, model: Model, village_index: int) -> None:
         super().__init__(model)
         self.village_index = village_index
 

@@ -15,12 +15,15 @@ per village, with an optional budget cap). Each has **one documented effect on t
 4. :class:`CommunityParenting` (*parenting bersama*): care and schooling support raise school
    attendance of migrants' children.
 
-Scenario files name components through :data:`COMPONENTS`, an explicit registry.
+Every component is one class implementing the small protocol :class:`ProgrammeComponent` (when it
+runs, what it costs, what it changes in phase 0 and what it does in phase 10); the model treats
+them all alike. Scenario files name components through :data:`COMPONENTS`, the one registry.
+Household-level effects are named by :class:`~desmig_sim.model.effects.Boost`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -35,9 +38,8 @@ from desmig_sim.config.components import (
 from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.calendar import month_number
 from desmig_sim.core.streams import Stream
-
-if TYPE_CHECKING:
-    from desmig_sim.model.desmigratif_model import DesmigratifModel
+from desmig_sim.model.effects import Boost
+from desmig_sim.model.world_state import World
 
 
 def first_in_each_village(
@@ -66,54 +68,30 @@ def first_in_each_village(
     return picks
 
 
-class ProgrammeEffects:
-    """What the running components change in this month's step (neutral when nothing runs).
+@runtime_checkable
+class ProgrammeComponent(Protocol):
+    """What the model asks of a programme component; :class:`Component` implements it."""
 
-    Village-level factors have one entry per village. Household-level effects are kept as the
-    components' (reached households, size) pairs and evaluated only for the households a phase
-    asks about: boosts add up, and the failure probability is the lowest that applies.
-    """
+    key: str
+    village_mask: np.ndarray
 
-    def __init__(self, villages: int, base_failure: float) -> None:
-        self.broker_contact_factor = np.ones(villages)
-        self.procedural_cost_factor = np.ones(villages)
-        self.wait_factor = np.ones(villages)
-        self.base_failure = base_failure
-        self._boosts: dict[str, list[tuple[np.ndarray, float]]] = {}
-        self._failure: list[tuple[np.ndarray, float]] = []
+    def setup(self, world: World) -> None:
+        """Fix the villages and households the component can reach (once, when the model is built)."""
 
-    def reset(self) -> None:
-        """Back to no programme."""
-        self.broker_contact_factor.fill(1.0)
-        self.procedural_cost_factor.fill(1.0)
-        self.wait_factor.fill(1.0)
-        self._boosts = {}
-        self._failure = []
+    def running(self, month: int) -> np.ndarray:
+        """When it is active: the per-village mask of where it runs this month."""
 
-    def add_boost(self, name: str, reached: np.ndarray, size: float) -> None:
-        """Households in ``reached`` (a mask) get ``size`` more of the named boost this month."""
-        self._boosts.setdefault(name, []).append((reached, size))
+    def running_cost(self) -> np.ndarray:
+        """What it costs: the fixed cost per village of running this month."""
 
-    def cap_failure(self, reached: np.ndarray, probability: float) -> None:
-        """Households in ``reached`` fail with at most ``probability`` a month this month."""
-        self._failure.append((reached, probability))
+    def apply_effect(self, world: World, month: int) -> None:
+        """What it changes in phase 0 (conditions): its effects on this month's step."""
 
-    def boost(self, name: str, households: np.ndarray | slice) -> np.ndarray | float:
-        """The named boost of the given households; 0 where no component gives one.
+    def act(self, world: World, month: int) -> np.ndarray:
+        """What it does in phase 10 (programme actions); returns the cost per village."""
 
-        Names: ``productive_share``, ``business_return``, ``school_attendance``.
-        """
-        total: np.ndarray | float = 0.0
-        for reached, size in self._boosts.get(name, ()):
-            total = total + size * reached[households]
-        return total
-
-    def failure_prob(self, households: np.ndarray) -> np.ndarray | float:
-        """Monthly business-failure probability of the given households."""
-        probability: np.ndarray | float = self.base_failure
-        for reached, cap in self._failure:
-            probability = np.where(reached[households], np.minimum(probability, cap), probability)
-        return probability
+    def book(self, cost: np.ndarray) -> np.ndarray:
+        """Record spending against the budget and return it."""
 
 
 class Component:
@@ -141,21 +119,21 @@ class Component:
         self._running_villages = np.zeros(0, dtype=bool)
         self._reached_running = np.zeros(0, dtype=bool)
 
-    def setup(self, model: DesmigratifModel) -> None:
+    def setup(self, world: World) -> None:
         """Fix the villages and the households the component can reach (stable draws)."""
         s = self.settings
-        names = [v.name for v in model.villages]
-        bases = np.array([v.base for v in model.villages])
+        names = [v.name for v in world.villages]
+        bases = np.array([v.base for v in world.villages])
         self.village_mask = (
             np.ones(len(names), dtype=bool) if s.villages == "all" else np.isin(bases, s.villages)
         )
-        n = model.households.count
-        u = model.streams.uniform(Stream.PROGRAMME, 0, n, key=f"{self.key}/reach")
-        self.reached = (u < s.coverage) & self.village_mask[model.households.village]
+        n = world.households.count
+        u = world.streams.uniform(Stream.PROGRAMME, 0, n, key=f"{self.key}/reach")
+        self.reached = (u < s.coverage) & self.village_mask[world.households.village]
         self.spent = np.zeros(len(names))
         self.started = np.zeros(len(names), dtype=bool)
-        self.first_month = month_number(model.start, s.start)
-        self.last_month = month_number(model.start, s.end)
+        self.first_month = month_number(world.start, s.start)
+        self.last_month = month_number(world.start, s.end)
 
     def intensity(self, month: int) -> float:
         """0 outside the window; rises linearly over the ramp-up to 1."""
@@ -186,16 +164,16 @@ class Component:
             return np.zeros_like(self.village_mask)
         return self.village_mask & self.affordable(self.running_cost())
 
-    def eligible(self, model: DesmigratifModel) -> np.ndarray | bool:
+    def eligible(self, world: World) -> np.ndarray | bool:
         """Households eligible this month under the eligibility rule."""
         rule = self.settings.eligibility
         if rule == "migrant_households":
-            return model.migrant_households()
+            return world.migrant_households()
         if rule == "poor_households":
-            return model.households.poor
+            return world.households.poor
         return True
 
-    def reach(self, model: DesmigratifModel, month: int) -> np.ndarray:
+    def reach(self, world: World, month: int) -> np.ndarray:
         """Households reached this month: reached, eligible and in a running village.
 
         Computed on first use in a month (the conditions phase for components with an effect on
@@ -205,15 +183,15 @@ class Component:
             running = self.running(month)
             if not np.array_equal(running, self._running_villages):
                 self._running_villages = running
-                self._reached_running = self.reached & running[model.households.village]
-            self._reach = self._reached_running & self.eligible(model)
+                self._reached_running = self.reached & running[world.households.village]
+            self._reach = self._reached_running & self.eligible(world)
             self._reach_month = month
         return self._reach
 
-    def apply_effect(self, model: DesmigratifModel, month: int) -> None:
-        """Write this component's effect on the step into ``model.effects``."""
+    def apply_effect(self, world: World, month: int) -> None:
+        """Write this component's effect on the step into ``world.effects``."""
 
-    def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
+    def act(self, world: World, month: int) -> np.ndarray:
         """Carry out this month's programme action; return the cost per village.
 
         The base action only pays the running cost where the component runs; components with an
@@ -226,7 +204,7 @@ class Component:
         return cost
 
     def book(self, cost: np.ndarray) -> np.ndarray:
-        """Record spending against the budget and return it (the model books every month's cost)."""
+        """Record spending against the budget and return it (the programme phase books every month's cost)."""
         self.spent += cost
         return cost
 
@@ -237,21 +215,26 @@ class InformationCentre(Component):
     label = "Migration-service and information centre"
     settings: InformationCentreSettings
 
-    def apply_effect(self, model: DesmigratifModel, month: int) -> None:
+    def apply_effect(self, world: World, month: int) -> None:
         """Fewer broker contacts, cheaper and faster procedural route in running villages."""
         level = self.intensity(month) * self.running(month)
         s = self.settings
-        model.effects.broker_contact_factor *= 1.0 - s.broker_reduction * level
-        model.effects.procedural_cost_factor *= 1.0 - s.procedural_cost_reduction * level
-        model.effects.wait_factor *= 1.0 - s.wait_reduction * level
+        world.effects.broker_contact_factor *= 1.0 - s.broker_reduction * level
+        world.effects.procedural_cost_factor *= 1.0 - s.procedural_cost_reduction * level
+        world.effects.wait_factor *= 1.0 - s.wait_reduction * level
 
-    def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
+    def setup(self, world: World) -> None:
+        """Reach as for every component; the yearly learning share as a monthly probability."""
+        super().setup(world)
+        self.monthly_learn = monthly_probability(self.settings.learn_share_first_year)
+
+    def act(self, world: World, month: int) -> np.ndarray:
         """Socialisation sessions: reached households learn the procedure."""
-        cost = super().act(model, month)
-        hh = model.households
-        q = monthly_probability(self.settings.learn_share_first_year) * self.intensity(month)
-        u = model.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/learn")
-        hh.knows_procedure[self.reach(model, month) & ~hh.knows_procedure & (u < q)] = True
+        cost = super().act(world, month)
+        hh = world.households
+        q = self.monthly_learn * self.intensity(month)
+        u = world.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/learn")
+        hh.knows_procedure[self.reach(world, month) & ~hh.knows_procedure & (u < q)] = True
         return cost
 
 
@@ -261,35 +244,35 @@ class ProductiveEnterprise(Component):
     label = "Productive enterprise (mentoring and grants)"
     settings: ProductiveEnterpriseSettings
 
-    def apply_effect(self, model: DesmigratifModel, month: int) -> None:
+    def apply_effect(self, world: World, month: int) -> None:
         """Mentoring effects for reached households."""
-        reached = self.reach(model, month)
-        model.households.mentored = reached
+        reached = self.reach(world, month)
         s = self.settings
         level = self.intensity(month)
-        fx = model.effects
-        fx.add_boost("productive_share", reached, s.productive_share_boost * level)
-        fx.add_boost("business_return", reached, s.return_boost_per_month * level)
-        fx.cap_failure(reached, monthly_probability(s.mentored_failure_prob_per_year))
+        fx = world.effects
+        fx.add_boost(Boost.PRODUCTIVE_SHARE, reached, s.productive_share_boost * level)
+        fx.add_boost(Boost.BUSINESS_RETURN, reached, s.return_boost_per_month * level)
+        fx.cap_failure(reached, self.mentored_failure)
 
-    def setup(self, model: DesmigratifModel) -> None:
-        """Reach as for every component; nobody has had a grant yet."""
-        super().setup(model)
-        self.granted = np.zeros(model.households.count, dtype=bool)
+    def setup(self, world: World) -> None:
+        """Reach as for every component; nobody has had a grant yet; the monthly failure cap."""
+        super().setup(world)
+        self.mentored_failure = monthly_probability(self.settings.mentored_failure_prob_per_year)
+        self.granted = np.zeros(world.households.count, dtype=bool)
 
-    def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
+    def act(self, world: World, month: int) -> np.ndarray:
         """Pay a grant package due this month to a business group of mentored households."""
-        cost = super().act(model, month)
+        cost = super().act(world, month)
         s = self.settings
         running = self.running_now
         if month - self.first_month not in s.grant_months_after_start or not running.any():
             return cost
-        hh = model.households
-        u = model.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/grant")
-        candidates = self.reach(model, month) & ~self.granted
+        hh = world.households
+        u = world.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/grant")
+        candidates = self.reach(world, month) & ~self.granted
         per_member = s.grant_package_idr / s.group_size
         paying = running & self.affordable(cost + s.grant_package_idr)
-        for v, group in first_in_each_village(model.village_offsets, candidates, u, paying, s.group_size):
+        for v, group in first_in_each_village(world.village_offsets, candidates, u, paying, s.group_size):
             self.granted[group] = True
             hh.business_capital[group] += per_member
             hh.productive_investment[group] += per_member
@@ -303,22 +286,21 @@ class CooperativeFormation(Component):
     label = "Village cooperative (savings, credit, marketing)"
     settings: CooperativeFormationSettings
 
-    def act(self, model: DesmigratifModel, month: int) -> np.ndarray:
+    def act(self, world: World, month: int) -> np.ndarray:
         """Found the cooperative in the first month; recruit members afterwards."""
-        cost = super().act(model, month)
+        cost = super().act(world, month)
         running = self.running_now
         if not running.any():
             return cost
-        hh, coops = model.households, model.cooperatives
-        u = model.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/join")
-        candidates = self.reach(model, month) & ~hh.coop_member
+        hh, coops = world.households, world.cooperatives
+        u = world.streams.uniform(Stream.PROGRAMME, month, hh.count, key=f"{self.key}/join")
+        candidates = self.reach(world, month) & ~hh.coop_member
         founding = running & ~coops.exists
         if founding.any():
             coops.exists |= founding
             coops.active |= founding
-            coops.founded_month[founding] = month
-            initial = model.params.cooperative.initial_members
-            for _, founders in first_in_each_village(model.village_offsets, candidates, u, founding, initial):
+            initial = world.params.cooperative.initial_members
+            for _, founders in first_in_each_village(world.village_offsets, candidates, u, founding, initial):
                 hh.coop_member[founders] = True
         joins = candidates & ~founding[hh.village] & coops.active[hh.village]
         joins &= u < self.settings.join_prob_per_month * self.intensity(month)
@@ -332,12 +314,11 @@ class CommunityParenting(Component):
     label = "Community parenting (care and schooling support)"
     settings: CommunityParentingSettings
 
-    def apply_effect(self, model: DesmigratifModel, month: int) -> None:
+    def apply_effect(self, world: World, month: int) -> None:
         """Raise the attendance probability of reached households' children."""
-        reached = self.reach(model, month)
-        model.households.parenting = reached
-        model.effects.add_boost(
-            "school_attendance", reached, self.settings.attendance_boost * self.intensity(month)
+        reached = self.reach(world, month)
+        world.effects.add_boost(
+            Boost.SCHOOL_ATTENDANCE, reached, self.settings.attendance_boost * self.intensity(month)
         )
 
 

@@ -1,45 +1,40 @@
 """Cooperative operations of phase 4: interest, withdrawals, repayments, defaults, loans, winding down.
 
 The rules themselves (instalments, flat interest, rationing) are pure functions in
-:mod:`desmig_sim.rules.cooperative`; this module applies them to the model's arrays.
+:mod:`desmig_sim.rules.cooperative`; this module applies them to the world's arrays.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.streams import Stream
+from desmig_sim.model.world_state import World
 from desmig_sim.rules import cooperative as coop_rules
 
-if TYPE_CHECKING:
-    from desmig_sim.model.desmigratif_model import DesmigratifModel
 
-
-def operate(model: DesmigratifModel) -> None:
+def operate(world: World) -> None:
     """Interest, repayments, defaults and new loans of the active cooperatives' members."""
-    hh, cp, coops = model.households, model.params.cooperative, model.cooperatives
-    members = np.flatnonzero(model.active_members())
+    hh, cp, coops = world.households, world.params.cooperative, world.cooperatives
+    members = np.flatnonzero(world.active_members())
     hh.coop_interest[members] = hh.coop_deposit[members] * cp.savings_rate_per_month
     hh.coop_deposit[members] += hh.coop_interest[members]
-    withdraw_deposits(model, members, cp.withdrawal_share_per_month)
+    withdraw_deposits(world, members, cp.withdrawal_share_per_month)
     borrowers = np.flatnonzero(hh.coop_loan > 0)
     loan, original = hh.coop_loan[borrowers], hh.coop_loan_principal[borrowers]
     interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
     principal = coop_rules.instalment(loan, original, cp.loan_term_months)
-    u_default = model.streams.uniform(Stream.COOPERATIVE, model.month, borrowers, key="default")
-    defaults = u_default < monthly_probability(cp.default_prob_per_year)
+    u_default = world.streams.uniform(Stream.COOPERATIVE, world.month, borrowers, key="default")
+    defaults = u_default < world.rates.coop_default
     repaid = np.where(defaults, 0.0, interest + principal)
     hh.coop_loan[borrowers] = np.where(defaults, 0.0, loan - principal)
-    model.pay_from_budget(borrowers, repaid)
-    nv = len(model.villages)
+    world.pay_from_budget(borrowers, repaid)
+    nv = len(world.villages)
     coops.cash += np.bincount(hh.village[borrowers], weights=repaid, minlength=nv)
     coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)
     # Members who default are expelled; a loan repaid or defaulted this month is not renewed at once.
     hh.coop_member[borrowers[defaults]] = False
-    model.membership_changed()
+    world.membership_changed()
     had_loan = np.zeros(hh.count, dtype=bool)
     had_loan[borrowers] = True
     free = members[
@@ -49,7 +44,7 @@ def operate(model: DesmigratifModel) -> None:
         & ~had_loan[members]
     ]
     asks = free[
-        model.streams.uniform(Stream.COOPERATIVE, model.month, free, key="demand") < cp.loan_demand_prob
+        world.streams.uniform(Stream.COOPERATIVE, world.month, free, key="demand") < cp.loan_demand_prob
     ]
     request = np.zeros(hh.count)
     request[asks] = coop_rules.loan_size(hh.coop_deposit[asks], cp.max_loan_to_savings)
@@ -62,10 +57,10 @@ def operate(model: DesmigratifModel) -> None:
     hh.productive_investment[got] += granted[got]
 
 
-def withdraw_deposits(model: DesmigratifModel, members: np.ndarray, share: float) -> None:
+def withdraw_deposits(world: World, members: np.ndarray, share: float) -> None:
     """Members withdraw a share of their deposits for spending, as far as the cash allows."""
-    hh, coops = model.households, model.cooperatives
-    nv = len(model.villages)
+    hh, coops = world.households, world.cooperatives
+    nv = len(world.villages)
     village = hh.village[members]
     wanted = hh.coop_deposit[members] * share
     asked = np.bincount(village, weights=wanted, minlength=nv)
@@ -77,13 +72,13 @@ def withdraw_deposits(model: DesmigratifModel, members: np.ndarray, share: float
     coops.cash -= paid
 
 
-def wind_down_inactive(model: DesmigratifModel) -> None:
+def wind_down_inactive(world: World) -> None:
     """Inactive cooperatives pay members' deposits back as far as their cash allows."""
-    hh, coops = model.households, model.cooperatives
+    hh, coops = world.households, world.cooperatives
     folded = coops.exists & ~coops.active
     if not folded.any():
         return
-    nv = len(model.villages)
+    nv = len(world.villages)
     in_folded = np.flatnonzero(hh.coop_member & folded[hh.village])
     village = hh.village[in_folded]
     owed = np.bincount(village, weights=hh.coop_deposit[in_folded], minlength=nv)

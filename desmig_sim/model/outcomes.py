@@ -7,18 +7,14 @@ example the non-procedural share in a month without departures) are reported as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from desmig_sim.core.calendar import format_year_month, parse_year_month
 from desmig_sim.core.enums import Route
+from desmig_sim.model.tally import MonthTally
+from desmig_sim.model.world_state import World
 from desmig_sim.rules import business as business_rules
-
-if TYPE_CHECKING:
-    from desmig_sim.model.desmigratif_model import DesmigratifModel
 
 #: Outcome columns, in table order, with their unit and meaning.
 OUTCOMES: dict[str, str] = {
@@ -51,35 +47,6 @@ COLUMNS: list[str] = ["month", "date", "village", *OUTCOMES]
 POOLED = "ALL"
 
 
-@dataclass
-class MonthTally:
-    """Flows counted during one month's phases, per village."""
-
-    villages: int
-    remittances_sent: float = 0.0
-    productive_from_remittances: float = 0.0
-    fees_and_losses: np.ndarray = field(default=None)  # type: ignore[assignment]
-    departures_p: np.ndarray = field(default=None)  # type: ignore[assignment]
-    departures_np: np.ndarray = field(default=None)  # type: ignore[assignment]
-    deaths: np.ndarray = field(default=None)  # type: ignore[assignment]
-    deportations: np.ndarray = field(default=None)  # type: ignore[assignment]
-    returns: np.ndarray = field(default=None)  # type: ignore[assignment]
-    programme_cost: np.ndarray = field(default=None)  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        for name in (
-            "fees_and_losses",
-            "departures_p",
-            "departures_np",
-            "deaths",
-            "deportations",
-            "returns",
-            "programme_cost",
-        ):
-            if getattr(self, name) is None:
-                setattr(self, name, np.zeros(self.villages))
-
-
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     return np.divide(part, whole, out=np.zeros_like(part, dtype=float), where=whole > 0)
 
@@ -87,38 +54,38 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 class OutcomeRecorder:
     """Collects the outcome table month by month (preallocated arrays, one row per village + ALL)."""
 
-    def __init__(self, model: DesmigratifModel) -> None:
-        self.names = [v.name for v in model.villages]
-        self.start = model.start
-        self.horizon = model.horizon
+    def __init__(self, world: World) -> None:
+        self.names = [v.name for v in world.villages]
+        self.start = world.start
+        self.horizon = world.horizon
         nv = len(self.names)
-        self.values = np.zeros((model.horizon, nv + 1, len(OUTCOMES)))
+        self.values = np.zeros((world.horizon, nv + 1, len(OUTCOMES)))
         self.months_recorded = 0
         self._departures = np.zeros((12, nv + 1, 2))  # rolling window: [procedural, non-procedural]
-        self.remittances_sent = np.zeros(model.horizon)
-        self.productive_from_remittances = np.zeros(model.horizon)
-        self.households_with_migrant = np.zeros(model.horizon)
+        self.remittances_sent = np.zeros(world.horizon)
+        self.productive_from_remittances = np.zeros(world.horizon)
+        self.households_with_migrant = np.zeros(world.horizon)
         self._col = {name: i for i, name in enumerate(OUTCOMES)}
 
     def new_tally(self) -> MonthTally:
         """An empty tally for the next month."""
         return MonthTally(villages=len(self.names))
 
-    def record(self, model: DesmigratifModel) -> None:
+    def record(self, world: World) -> None:
         """Compute every outcome for the month just simulated and store it."""
-        if model.month > self.horizon:
-            self._grow(model.month)
-        hh, m, t = model.households, model.migrants, model.tally
+        if world.month > self.horizon:
+            self._grow(world.month)
+        hh, m, t = world.households, world.migrants, world.tally
         nv = len(self.names)
-        n_hh = np.diff(model.village_offsets).astype(float)
-        per_village = model._per_village
+        n_hh = np.diff(world.village_offsets).astype(float)
+        per_village = world.per_village
 
         def pooled(values: np.ndarray) -> np.ndarray:
             return np.append(values, values.sum())
 
-        row = self.values[model.month - 1]
+        row = self.values[world.month - 1]
         col = self._col
-        stats = model.village_stats
+        stats = world.village_stats
         income_sums = per_village(hh.income_per_capita)
         row[:nv, col["income_per_capita_mean"]] = income_sums / n_hh
         row[nv, col["income_per_capita_mean"]] = income_sums.sum() / n_hh.sum()
@@ -126,13 +93,13 @@ class OutcomeRecorder:
         row[:, col["gini"]] = np.append(stats.gini, stats.pooled_gini)
         row[:, col["poverty_rate"]] = _share(pooled(per_village(hh.poor)), pooled(n_hh))
         dep = np.stack([pooled(t.departures_p), pooled(t.departures_np)], axis=1)
-        self._departures[(model.month - 1) % 12] = dep
+        self._departures[(world.month - 1) % 12] = dep
         window = self._departures.sum(axis=0)
         row[:, col["departures_procedural"]] = dep[:, 0]
         row[:, col["departures_non_procedural"]] = dep[:, 1]
         row[:, col["non_procedural_share"]] = _share(dep[:, 1], dep.sum(axis=1))
         row[:, col["non_procedural_share_12m"]] = _share(window[:, 1], window.sum(axis=1))
-        abroad = model.abroad_slots()
+        abroad = world.abroad_slots()
         mv = hh.village[m.household[abroad]]
         procedural = m.route[abroad] == Route.PROCEDURAL
         row[:, col["migrants_abroad_procedural"]] = pooled(np.bincount(mv[procedural], minlength=nv))
@@ -140,29 +107,29 @@ class OutcomeRecorder:
         row[:, col["remittances_received"]] = pooled(per_village(hh.remittances_received))
         row[:, col["remittance_fees_and_losses"]] = pooled(t.fees_and_losses)
         row[:, col["productive_investment"]] = pooled(per_village(hh.productive_investment))
-        if model.cooperatives.exists.any():  # all zero until a cooperative is founded
-            row[:, col["coop_members"]] = pooled(per_village(model.active_members()))
+        if world.cooperatives.exists.any():  # all zero until a cooperative is founded
+            row[:, col["coop_members"]] = pooled(per_village(world.active_members()))
             row[:, col["coop_savings"]] = pooled(per_village(hh.coop_deposit))
             row[:, col["coop_loans_outstanding"]] = pooled(per_village(hh.coop_loan))
-            row[:, col["coop_active"]] = pooled(model.cooperatives.active.astype(float))
-        firms = np.flatnonzero(hh.business_capital >= model.params.business.min_capital_idr)
+            row[:, col["coop_active"]] = pooled(world.cooperatives.active.astype(float))
+        firms = np.flatnonzero(hh.business_capital >= world.params.business.min_capital_idr)
         jobs = business_rules.local_jobs(
-            hh.business_capital[firms], model.params.business.capital_per_job_idr
+            hh.business_capital[firms], world.params.business.capital_per_job_idr
         )
         firm_village = hh.village[firms]
         row[:, col["businesses_active"]] = pooled(np.bincount(firm_village, minlength=nv))
         row[:, col["local_jobs"]] = pooled(np.bincount(firm_village, weights=jobs, minlength=nv))
         row[:, col["children_in_school_share"]] = _share(
-            pooled(model.school_totals[0]), pooled(model.school_totals[1])
+            pooled(world.school_totals[0]), pooled(world.school_totals[1])
         )
         row[:, col["deaths_abroad"]] = pooled(t.deaths)
         row[:, col["deportations"]] = pooled(t.deportations)
         row[:, col["returns"]] = pooled(t.returns)
         row[:, col["program_cost"]] = pooled(t.programme_cost)
-        self.remittances_sent[model.month - 1] = t.remittances_sent
-        self.productive_from_remittances[model.month - 1] = t.productive_from_remittances
-        self.households_with_migrant[model.month - 1] = np.count_nonzero(hh.abroad_count)
-        self.months_recorded = model.month
+        self.remittances_sent[world.month - 1] = t.remittances_sent
+        self.productive_from_remittances[world.month - 1] = t.productive_from_remittances
+        self.households_with_migrant[world.month - 1] = np.count_nonzero(hh.abroad_count)
+        self.months_recorded = world.month
 
     def _grow(self, month: int) -> None:
         extra = month - self.horizon

@@ -45,8 +45,6 @@ class HouseholdArrays:
     coop_deposit: np.ndarray = field(init=False)
     coop_loan: np.ndarray = field(init=False)  # outstanding principal
     coop_loan_principal: np.ndarray = field(init=False)  # original principal (flat interest)
-    mentored: np.ndarray = field(init=False)
-    parenting: np.ndarray = field(init=False)
     children_in_school: np.ndarray = field(init=False)
     abroad_count: np.ndarray = field(init=False)  # members abroad
     dead_count: np.ndarray = field(init=False)  # members who died abroad
@@ -68,7 +66,7 @@ class HouseholdArrays:
             "coop_loan_principal",
         ):
             setattr(self, name, np.zeros(n))
-        for name in ("poor", "aspiring", "coop_member", "mentored", "parenting"):
+        for name in ("poor", "aspiring", "coop_member"):
             setattr(self, name, np.zeros(n, dtype=bool))
         self.wait_months_left = np.full(n, -1, dtype=np.int64)
         self.children_in_school = np.zeros(n, dtype=np.int64)
@@ -121,7 +119,6 @@ class CooperativeArrays:
     exists: np.ndarray  # bool
     active: np.ndarray  # bool
     cash: np.ndarray  # IDR, liquid funds (deposits + earnings - loans)
-    founded_month: np.ndarray  # int64, 0 = never
     defaults: np.ndarray  # int64, loans written off so far
 
     @classmethod
@@ -131,6 +128,5 @@ class CooperativeArrays:
             exists=np.zeros(villages, dtype=bool),
             active=np.zeros(villages, dtype=bool),
             cash=np.zeros(villages),
-            founded_month=np.zeros(villages, dtype=np.int64),
             defaults=np.zeros(villages, dtype=np.int64),
         )

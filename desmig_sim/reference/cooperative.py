@@ -12,20 +12,19 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
+from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import cooperative as coop_rules
 
 if TYPE_CHECKING:
     from desmig_sim.reference.household import Household
-    from desmig_sim.reference.model import ReferenceModel
 
 
 class Cooperative(agents.Cooperative):
     """A village savings-and-loan cooperative that keeps its own accounts (reference engine)."""
 
-    model: ReferenceModel
+    model: ReferenceFace  # type: ignore[assignment]
 
     @property
     def cash_now(self) -> float:
@@ -39,10 +38,6 @@ class Cooperative(agents.Cooperative):
     def households(self) -> list[Household]:
         """The households of the cooperative's village, in slot order."""
         return self.model.village_households(self.village_index)
-
-    def book_deposits(self, total: float) -> None:
-        """This month's deposits of all members (phase 3) come into the cash."""
-        self.cash_now += total
 
     # ------------------------------------------------------------------ phase 4
     def operate(self) -> None:
@@ -83,7 +78,7 @@ class Cooperative(agents.Cooperative):
         """
         m = self.model
         cp = m.params.cooperative
-        default_prob = monthly_probability(cp.default_prob_per_year)
+        default_prob = m.world.rates.coop_default
         borrowers = [h for h in self.households() if h.coop_loan > 0]
         received = 0.0
         for borrower in borrowers:
@@ -101,7 +96,7 @@ class Cooperative(agents.Cooperative):
             borrower.pay(repaid)
             received += repaid
         self.cash_now += received
-        m.membership_changed()
+        m.world.membership_changed()
         return {b.slot for b in borrowers}
 
     def lend(self, members: list[Household]) -> None:
@@ -135,7 +130,7 @@ class Cooperative(agents.Cooperative):
 
     def maybe_become_inactive(self, u: float) -> None:
         """The cooperative becomes inactive with a small monthly hazard (it never reopens)."""
-        hazard = monthly_probability(self.model.params.cooperative.inactivity_prob_per_year)
+        hazard = self.model.world.rates.coop_inactivity
         if u < hazard:
             self.model.cooperatives.active[self.village_index] = False
 

@@ -8,7 +8,7 @@ named streams read at the household's slot.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -16,22 +16,21 @@ from desmig_sim.core.enums import MigrantStatus, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.model.agents import _view
+from desmig_sim.model.effects import Boost
+from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import business as business_rules
 from desmig_sim.rules import migration as migration_rules
 
-if TYPE_CHECKING:
-    from desmig_sim.reference.model import ReferenceModel
-
 
 def _model_view(name: str, cast: type, doc: str) -> property:
-    """A property reading (and writing) ``model.<name>[slot]`` (per-household arrays the model keeps)."""
+    """A property reading (and writing) ``model.world.ties.<name>[slot]`` (the tie counts the world keeps)."""
 
     def get(self: Any) -> Any:
-        return cast(getattr(self.model, name)[self.slot])
+        return cast(getattr(self.model.world.ties, name)[self.slot])
 
     def set_(self: Any, value: Any) -> None:
-        getattr(self.model, name)[self.slot] = value
+        getattr(self.model.world.ties, name)[self.slot] = value
 
     return property(get, set_, doc=doc)
 
@@ -67,9 +66,9 @@ class Household(agents.Household):
     (:class:`~desmig_sim.reference.cooperative.Cooperative`) runs phase 4.
     """
 
-    model: ReferenceModel
+    model: ReferenceFace  # type: ignore[assignment]
 
-    def __init__(self, model: ReferenceModel, slot: int) -> None:
+    def __init__(self, model: ReferenceFace, slot: int) -> None:
         super().__init__(model, slot)
         self.village_index = int(model.households.village[slot])
         self.tie_slots: list[int] = []
@@ -87,9 +86,9 @@ class Household(agents.Household):
         "households", "local_income_pc_base", float, "Local income per resident at start prices, IDR."
     )
     degree = _view("households", "degree", float, "Number of ties in the village network.")
-    norm = _model_view("_norm", float, "Share of ties with a member abroad (subjective norm).")
-    abroad_ties = _model_view("_abroad_ties", int, "Ties with a member abroad.")
-    knowing_ties = _model_view("_knowing_ties", int, "Ties that know the procedural route.")
+    norm = _model_view("norm", float, "Share of ties with a member abroad (subjective norm).")
+    abroad_ties = _model_view("abroad", int, "Ties with a member abroad.")
+    knowing_ties = _model_view("knowing", int, "Ties that know the procedural route.")
 
     # ------------------------------------------------------------------ what it is
     @property
@@ -137,7 +136,7 @@ class Household(agents.Household):
         inc, b, cp = m.params.income, m.params.budget, m.params.cooperative
         self.local_income = float(
             budget_rules.local_income(
-                self.local_income_pc_base * self.residents, 1, price_index, u_income, inc.income_shock_sd
+                self.local_income_pc_base * self.residents, price_index, u_income, inc.income_shock_sd
             )
         )
         member = cooperatives_open and self.is_active_member
@@ -147,7 +146,7 @@ class Household(agents.Household):
         self.savings += self.local_income - self.consumption
         self.productive_investment = 0.0
         if self.remittances_received > 0:
-            boost = m.effects.boost("productive_share", self.slot)
+            boost = m.effects.boost(Boost.PRODUCTIVE_SHARE, self.slot)
             if cooperatives_open:
                 boost = boost + member * cp.productive_share_boost
             use = budget_rules.allocate_remittances(
@@ -166,7 +165,7 @@ class Household(agents.Household):
             self.consumption += float(use.consumption + use.education + use.housing)
             self.productive_investment = float(use.productive)
             self.business_capital += float(use.productive)
-            m.tally.productive_from_remittances += float(use.productive)
+            m.world.tally.productive_from_remittances += float(use.productive)
         if not member:
             return 0.0
         # Members deposit the month's savings and a compulsory share of local income.
@@ -184,7 +183,7 @@ class Household(agents.Household):
         p = (
             sp.attendance_prob
             - sp.left_behind_penalty * (self.abroad_count > 0)
-            + m.effects.boost("school_attendance", self.slot)
+            + m.effects.boost(Boost.SCHOOL_ATTENDANCE, self.slot)
         )
         p = float(np.clip(p, 0.0, 1.0))
         in_school = 0
@@ -208,7 +207,7 @@ class Household(agents.Household):
             earned = float(
                 business_rules.business_income(
                     self.business_capital,
-                    bp.return_per_month + fx.boost("business_return", self.slot),
+                    bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, self.slot),
                     bp.return_sd,
                     m.draw(Stream.BUSINESS, self.slot),
                     multiplier,
@@ -271,7 +270,7 @@ class Household(agents.Household):
         """
         m = self.model
         mp, fx, v = m.params.migration, m.effects, self.village_index
-        cost = mp.procedural_cost_idr * fx.procedural_cost_factor[v] * m.price_index()
+        cost = mp.procedural_cost_idr * fx.procedural_cost_factor[v] * m.world.price_index()
         affordable = migration_rules.affordability(self.savings, mp.informal_credit_idr, cost)
         p_apply = migration_rules.application_probability(
             self.knows_procedure,

@@ -12,23 +12,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.model.agents import _view
+from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import remittance as remittance_rules
 
 if TYPE_CHECKING:
     from desmig_sim.reference.household import Household
-    from desmig_sim.reference.model import ReferenceModel
 
 
 class Migrant(agents.Migrant):
     """A household member who works (or has worked) abroad, stepping on its own (reference engine)."""
 
-    model: ReferenceModel
+    model: ReferenceFace  # type: ignore[assignment]
 
     contract_end_month = _view("migrants", "contract_end_month", int, "Last month of a procedural contract.")
 
@@ -120,9 +119,9 @@ class Migrant(agents.Migrant):
                 np.array([self.contract_end_month - m.month]),
                 np.array([m.draw(Stream.FATE, self.slot)]),
                 np.array([m.draw(Stream.FATE, self.slot, key="renewal")]),
-                monthly_probability(ab.death_prob_non_procedural_per_year),
-                monthly_probability(ab.death_prob_procedural_per_year),
-                monthly_probability(ab.deportation_prob_per_year),
+                m.world.rates.death_non_procedural,
+                m.world.rates.death_procedural,
+                m.world.rates.deportation,
                 1.0 / ab.non_procedural_mean_months_abroad,
                 ab.contract_renewal_prob,
                 c.return_multiplier,

@@ -1,7 +1,8 @@
 """The reference engine: the same model, each agent stepping on its own in plain Python.
 
 :class:`ReferenceModel` runs the monthly phases of :class:`~desmig_sim.model.DesmigratifModel` in
-the same order (its :meth:`~desmig_sim.model.DesmigratifModel.step` is inherited unchanged), but
+the same order (the step plan :data:`~desmig_sim.model.desmigratif_model.MONTH_PLAN`, run by the
+inherited :meth:`~desmig_sim.model.DesmigratifModel.step`), but
 each phase is a loop over agents: ``for household in households: household.budget(...)``. The
 agents' verbs (:mod:`.household`, :mod:`.migrant`, :mod:`.cooperative`) are short functions over
 one agent's numbers that call the **same** rule functions (:mod:`desmig_sim.rules`) and read the
@@ -71,8 +72,8 @@ class ReferenceModel(DesmigratifModel):
         agents: bool = True,
         engine: Engine | None = None,
     ) -> None:
-        super().__init__(scenario, seed=seed, agents=True)
-        self.migrant_slots_per_household = self._k
+        super().__init__(scenario, seed=seed, agents=True, engine=engine)
+        self.migrant_slots_per_household = self.world.k
         network = self.households.network
         for household in self._household_agents:
             household.tie_slots = network.indices[
@@ -95,7 +96,7 @@ class ReferenceModel(DesmigratifModel):
 
     def local_potential(self, village: int) -> float:
         """Business-income multiplier of a village's local potential."""
-        return self._potential[village]
+        return self.world.potential[village]
 
     def migrant_leaving(self, household: Household) -> Migrant:
         """The member who leaves next: a former migrant first, else someone who never left."""
@@ -113,12 +114,14 @@ class ReferenceModel(DesmigratifModel):
 
     def note_abroad(self, slot: int, abroad: bool) -> None:
         """Keep the list of migrants abroad (read by the outcome table) and the cached counts up to date."""
-        self._abroad_mask[slot] = abroad
-        self._residents = self._income_base = self._migrant_households = None
+        world = self.world
+        world.abroad_mask[slot] = abroad
+        world.residents_changed()
+        world.migration_changed()
 
     def migrants_abroad(self) -> list[Migrant]:
         """Migrants abroad, in slot order."""
-        return [self._migrant_agents[s] for s in self._abroad.tolist()]
+        return [self._migrant_agents[s] for s in self.world.abroad.tolist()]
 
     # ------------------------------------------------------------------ phases
     def pay_wages_abroad(self) -> None:
@@ -130,32 +133,32 @@ class ReferenceModel(DesmigratifModel):
         """Phase 2: each migrant abroad perhaps sends money home."""
         for household in self._household_agents:
             household.remittances_received = 0.0
-        for slot in self._remitted_last.tolist():
+        for slot in self.world.remitted_last.tolist():
             self._migrant_agents[slot].remitted = 0.0
-        self._remitted_last = self._abroad
-        self.tally.fees_and_losses = np.zeros(len(self.villages))
+        self.world.remitted_last = self.world.abroad
+        self.world.tally.fees_and_losses = np.zeros(len(self.villages))
         sent_total = 0.0
         for migrant in self.migrants_abroad():
             sent, fees_and_losses = migrant.send_remittance()
             sent_total += sent
-            self.tally.fees_and_losses[migrant.home.village_index] += fees_and_losses
-        self.tally.remittances_sent = sent_total
+            self.world.tally.fees_and_losses[migrant.home.village_index] += fees_and_losses
+        self.world.tally.remittances_sent = sent_total
 
     def allocate_budgets(self) -> None:
         """Phase 3: each household budgets; members' deposits go to the cooperative; schooling."""
         u = self.streams.uniform(Stream.INCOME, self.month, self.households.count)
         cooperatives_open = bool(self.cooperatives.active.any())
-        price_index = self.price_index()
+        price_index = self.world.price_index()
         for village, households in enumerate(self._villages):
             deposits = 0.0
             for household in households:
                 deposits += household.budget(u[household.slot], price_index, cooperatives_open)
             if cooperatives_open:
                 self.cooperatives.cash[village] += deposits
-        if self.calendar_month() == self.params.schooling.school_year_start_month:
+        if self.world.calendar_month() == self.params.schooling.school_year_start_month:
             for household in self._household_agents:
                 household.decide_schooling(self.month)
-            self.school_totals = (
+            self.world.school_totals = (
                 np.array([float(sum(h.children_in_school for h in hs)) for hs in self._villages]),
                 np.array([float(sum(h.children for h in hs)) for hs in self._villages]),
             )
@@ -179,10 +182,10 @@ class ReferenceModel(DesmigratifModel):
         cooperatives_exist = bool(self.cooperatives.exists.any())
         for household in self._household_agents:
             household.run_business(cooperatives_exist)
-        poverty_line = self.poverty_line()
+        poverty_line = self.world.poverty_line()
         for household in self._household_agents:
             household.account_income(poverty_line, cooperatives_exist)
-        self.village_stats = village_statistics(
+        self.world.village_stats = village_statistics(
             [[h.income_per_capita for h in households] for households in self._villages]
         )
 
@@ -197,35 +200,39 @@ class ReferenceModel(DesmigratifModel):
             * r.non_procedural_send_prob
         )
         u = self.streams.uniform(Stream.INTENTION, self.month, self.households.count)
-        deprivation = self.village_stats.deprivation
+        deprivation = self.world.village_stats.deprivation
         for village, households in enumerate(self._villages):
             risk = self.village_risk(village)
             for household in households:
                 household.form_intention(u[household.slot], expected, deprivation[household.slot], risk)
 
-    def choose_routes(self) -> None:
-        """Phase 7: each aspiring household applies for the procedural route or meets a broker."""
+    def choose_routes(self) -> np.ndarray:
+        """Phase 7: each aspiring household applies for the procedural route or meets a broker.
+
+        Returns:
+            The households that accepted a broker's offer.
+        """
         accepted = []
         for village, households in enumerate(self._villages):
             risk = self.village_risk(village)
             for household in households:
                 if household.aspiring and household.choose_route(risk):
                     accepted.append(household.slot)
-        self._broker_accepted = np.array(accepted, dtype=np.int64)
+        return np.array(accepted, dtype=np.int64)
 
-    def depart(self) -> None:
+    def depart(self, broker_accepted: np.ndarray) -> None:
         """Phase 8: households whose wait is over, then those who accepted a broker, send a member."""
         nv = len(self.villages)
-        self.tally.departures_p = np.zeros(nv, dtype=np.int64)
-        self.tally.departures_np = np.zeros(nv, dtype=np.int64)
+        self.world.tally.departures_p = np.zeros(nv, dtype=np.int64)
+        self.world.tally.departures_np = np.zeros(nv, dtype=np.int64)
         ready = [h for h in self._household_agents if h.wait_months_left == 0]
-        brokered = [self._household_agents[s] for s in self._broker_accepted.tolist()]
+        brokered = [self._household_agents[s] for s in broker_accepted.tolist()]
         for household, by_broker in [(h, False) for h in ready] + [(h, True) for h in brokered]:
             route = household.depart(by_broker)
             if route == Route.PROCEDURAL:
-                self.tally.departures_p[household.village_index] += 1
+                self.world.tally.departures_p[household.village_index] += 1
             elif route == Route.NON_PROCEDURAL:
-                self.tally.departures_np[household.village_index] += 1
+                self.world.tally.departures_np[household.village_index] += 1
         for household in self._household_agents:
             household.count_down_wait()
 
@@ -240,13 +247,13 @@ class ReferenceModel(DesmigratifModel):
             name = {1: "deaths", 2: "deportations", 3: "returns"}.get(int(fate))
             if name is not None:
                 counts[name][migrant.home.village_index] += 1
-        self.tally.deaths, self.tally.deportations, self.tally.returns = (
+        self.world.tally.deaths, self.world.tally.deportations, self.world.tally.returns = (
             counts["deaths"],
             counts["deportations"],
             counts["returns"],
         )
-        self._risk_events[self.month % 12] = self.tally.deaths + self.tally.deportations
-        self._abroad = np.flatnonzero(self._abroad_mask)
+        self.world.risk_events[self.month % 12] = self.world.tally.deaths + self.world.tally.deportations
+        self.world.abroad = np.flatnonzero(self.world.abroad_mask)
         self._share_knowledge()
 
     def _share_knowledge(self) -> None:
@@ -261,6 +268,6 @@ class ReferenceModel(DesmigratifModel):
     def village_risk(self, village: int) -> float:
         """Perceived risk of migrating in a village: its deaths and deportations over the last 12 months."""
         recent = 0.0
-        for month_events in self._risk_events:
+        for month_events in self.world.risk_events:
             recent += month_events[village]
         return float(migration_rules.perceived_risk(recent, self.params.migration.risk_per_event))

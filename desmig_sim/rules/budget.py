@@ -69,21 +69,18 @@ def uniform_shock(u: np.ndarray | float, sd: float) -> np.ndarray:
 
 
 def local_income(
-    base_per_capita: np.ndarray,
-    resident_size: np.ndarray,
+    base_income: np.ndarray,
     price_index: float,
     u: np.ndarray,
     shock_sd: float,
 ) -> np.ndarray:
     """This month's local (farm and wage) income of each household.
 
-    Per-capita base income times residents, indexed to prices, times a mean-one uniform shock
-    (harvest and casual-work variability) drawn from ``u``.
+    The base income of the household's residents at start prices, indexed to prices, times a
+    mean-one uniform shock (harvest and casual-work variability) drawn from ``u``.
     """
     income = uniform_shock(u, shock_sd)
     income += 1.0
     income *= price_index
-    income *= base_per_capita
-    if not np.isscalar(resident_size) or resident_size != 1:
-        income *= resident_size
+    income *= base_income
     return income

@@ -1,0 +1,337 @@
+"""The month's phases of the vectorised engine: each a function over the :class:`World`.
+
+Every rule runs over all households of all villages at once. The order in which the phases run
+is the step plan :data:`desmig_sim.model.desmigratif_model.MONTH_PLAN`; a phase's hand-off to a
+later phase is its return value (the households that accepted a broker, from
+:func:`choose_routes` to :func:`depart`), never an attribute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.streams import Stream
+from desmig_sim.model import cooperation
+from desmig_sim.model.components import ProgrammeComponent
+from desmig_sim.model.effects import Boost
+from desmig_sim.model.world_state import World
+from desmig_sim.rules import abroad as abroad_rules
+from desmig_sim.rules import budget as budget_rules
+from desmig_sim.rules import business as business_rules
+from desmig_sim.rules import migration as migration_rules
+from desmig_sim.rules import remittance as remittance_rules
+
+
+def set_conditions(world: World, components: Sequence[ProgrammeComponent]) -> None:
+    """Phase 0: exogenous conditions and programme effects in force this month."""
+    world.conditions = world.conditions_in(world.month)
+    world.migration_changed()
+    if components:
+        world.effects.reset()
+        for component in components:
+            component.apply_effect(world, world.month)
+
+
+def pay_wages_abroad(world: World) -> None:
+    """Phase 1: migrants abroad earn; brokers deduct what is still owed."""
+    m, r, c, ab = world.migrants, world.params.remittance, world.conditions, world.abroad
+    route = m.route[ab]
+    wage = remittance_rules.wage_idr(
+        route,
+        m.destination[ab],
+        c.min_wage_myr,
+        c.idr_per_myr,
+        r.non_procedural_wage_factor,
+        r.other_destination_wage_factor,
+        c.wage_factor,
+    )
+    deduction = remittance_rules.broker_deduction(wage, m.broker_debt[ab], r.broker_debt_repayment_share)
+    m.broker_debt[ab] -= deduction
+    m.wage[ab] = wage - deduction
+
+
+def send_remittances(world: World) -> None:
+    """Phase 2: remittances sent, charged, lost and received."""
+    m, r, hh, ab = world.migrants, world.params.remittance, world.households, world.abroad
+    route = m.route[ab]
+    send_prob = np.where(route == Route.PROCEDURAL, r.procedural_send_prob, r.non_procedural_send_prob)
+    sends = world.streams.uniform(Stream.REMITTANCE, world.month, ab) < send_prob
+    sent = remittance_rules.amount_sent(
+        m.wage[ab], m.propensity[ab], world.month - m.departure_month[ab], r.decay_per_year, sends
+    )
+    lost = world.streams.uniform(Stream.REMITTANCE, world.month, ab, key="loss") < r.informal_loss_prob
+    fees, losses = remittance_rules.channel_costs(sent, m.channel[ab], r.formal_fee_share, lost)
+    m.remitted[world.remitted_last] = 0.0
+    m.remitted[ab] = sent
+    world.remitted_last = ab
+    owner = m.household[ab]
+    hh.remittances_received = np.bincount(owner, weights=sent - fees - losses, minlength=hh.count)
+    world.tally.remittances_sent = sent.sum()
+    world.tally.fees_and_losses = np.bincount(
+        hh.village[owner], weights=fees + losses, minlength=len(world.villages)
+    )
+
+
+def allocate_budgets(world: World) -> None:
+    """Phase 3: local income and the use of remittances; school enrolment each school year."""
+    hh, p = world.households, world.params
+    inc, b, cp = p.income, p.budget, p.cooperative
+    u = world.streams.uniform(Stream.INCOME, world.month, hh.count)
+    hh.local_income = budget_rules.local_income(
+        world.resident_income_base(), world.price_index(), u, inc.income_shock_sd
+    )
+    members = np.flatnonzero(world.active_members()) if world.cooperatives.active.any() else None
+    savings_before = hh.savings[members] if members is not None else None
+    np.multiply(hh.local_income, 1.0 - inc.local_savings_rate, out=hh.consumption)
+    hh.savings += hh.local_income - hh.consumption
+    receiving = np.flatnonzero(hh.remittances_received > 0)
+    boost = world.effects.boost(Boost.PRODUCTIVE_SHARE, receiving)
+    if members is not None:
+        boost = boost + world.active_members()[receiving] * cp.productive_share_boost
+    use = budget_rules.allocate_remittances(
+        hh.remittances_received[receiving],
+        hh.debt[receiving],
+        b.consumption,
+        b.debt,
+        b.education,
+        b.housing,
+        b.savings,
+        b.productive,
+        boost,
+    )
+    hh.debt[receiving] -= use.debt_repaid
+    hh.savings[receiving] += use.savings
+    hh.consumption[receiving] += use.consumption + use.education + use.housing
+    hh.productive_investment.fill(0.0)
+    hh.productive_investment[receiving] = use.productive
+    hh.business_capital[receiving] += use.productive
+    world.tally.productive_from_remittances = use.productive.sum()
+    if members is not None:
+        # Members deposit the month's savings and a compulsory share of local income.
+        compulsory = cp.monthly_deposit_share * hh.local_income[members]
+        deposit = hh.savings[members] - savings_before + compulsory
+        hh.savings[members] = savings_before
+        world.pay_from_budget(members, compulsory)
+        hh.coop_deposit[members] += deposit
+        world.cooperatives.cash += np.bincount(
+            hh.village[members], weights=deposit, minlength=len(world.villages)
+        )
+    if world.calendar_month() == p.schooling.school_year_start_month:
+        world.decide_schooling(world.month)
+
+
+def run_cooperatives(world: World) -> None:
+    """Phase 4: deposits earn interest, loans are repaid, default or granted; cooperatives may fold."""
+    coops = world.cooperatives
+    hh = world.households
+    hh.coop_interest = np.zeros(hh.count)
+    if coops.exists.any():
+        cooperation.operate(world)
+        nv = len(world.villages)
+        u = world.streams.uniform(Stream.COOPERATIVE, world.month, nv, key="inactivity")
+        coops.active &= u >= world.rates.coop_inactivity
+        cooperation.wind_down_inactive(world)
+
+
+def run_businesses(world: World) -> None:
+    """Phase 5: business income, failures and wear; then household income and poverty."""
+    hh, bp, fx = world.households, world.params.business, world.effects
+    firms = np.flatnonzero(hh.business_capital >= bp.min_capital_idr)
+    multiplier = world.potential[hh.village[firms]]
+    if world.cooperatives.exists.any():
+        multiplier = multiplier * (
+            1.0 + world.params.cooperative.marketing_uplift * world.active_members()[firms]
+        )
+    u = world.streams.uniform(Stream.BUSINESS, world.month, firms)
+    hh.business_income.fill(0.0)
+    hh.business_income[firms] = business_rules.business_income(
+        hh.business_capital[firms],
+        bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, firms),
+        bp.return_sd,
+        u,
+        multiplier,
+    )
+    u_fail = world.streams.uniform(Stream.BUSINESS, world.month, firms, key="failure")
+    hh.business_capital[firms[business_rules.failures(u_fail, fx.failure_prob(firms))]] = 0.0
+    # Business income is spent and saved like local income.
+    earned = hh.business_income[firms]
+    hh.consumption[firms] += earned * (1.0 - world.params.income.local_savings_rate)
+    hh.savings[firms] += earned * world.params.income.local_savings_rate
+    hh.business_capital *= 1.0 - bp.depreciation_per_month
+    world.account_incomes()
+
+
+def form_intentions(world: World) -> None:
+    """Phase 6: households start or give up aspiring to send a member abroad."""
+    hh, mp, r, c = world.households, world.params.migration, world.params.remittance, world.conditions
+    expected = (
+        r.remit_share
+        * c.min_wage_myr
+        * c.idr_per_myr
+        * r.non_procedural_wage_factor
+        * r.non_procedural_send_prob
+    )
+    attitude = migration_rules.attitude(expected, hh.local_income + hh.business_income)
+    norm = world.ties.norm
+    index = migration_rules.intention_index(
+        attitude,
+        norm,
+        world.village_stats.deprivation,
+        world.perceived_risk(),
+        mp.attitude_weight,
+        mp.norm_weight,
+        mp.deprivation_weight,
+        mp.risk_weight,
+    )
+    p_start = migration_rules.aspiration_probability(index, mp.intention_intercept, mp.intention_slope)
+    u = world.streams.uniform(Stream.INTENTION, world.month, hh.count)
+    starts = ~hh.aspiring & (u < p_start)
+    lapses = hh.aspiring & (u < mp.aspiration_lapse_prob)
+    hh.aspiring = ((hh.aspiring & ~lapses) | starts) & world.can_send()
+
+
+def choose_routes(world: World) -> np.ndarray:
+    """Phase 7: procedural applications by those who know how; broker contacts for the rest."""
+    hh, mp, fx = world.households, world.params.migration, world.effects
+    asp = np.flatnonzero(hh.aspiring)
+    village = hh.village[asp]
+    cost = mp.procedural_cost_idr * fx.procedural_cost_factor[village] * world.price_index()
+    afford = migration_rules.affordability(hh.savings[asp], mp.informal_credit_idr, cost)
+    p_apply = migration_rules.application_probability(
+        hh.knows_procedure[asp],
+        mp.procedural_application_prob,
+        afford,
+        world.perceived_risk(asp),
+        mp.risk_route_weight,
+        world.conditions.procedural_application_factor,
+    )
+    applies = world.streams.uniform(Stream.ROUTE, world.month, asp) < p_apply
+    who, cost = asp[applies], cost[applies]
+    paid = np.minimum(np.maximum(hh.savings[who], 0.0), cost)
+    hh.savings[who] -= paid
+    hh.debt[who] += cost - paid
+    span = mp.procedural_wait_months_max - mp.procedural_wait_months_min + 1
+    u_wait = world.streams.uniform(Stream.ROUTE, world.month, who, key="wait")
+    wait = (mp.procedural_wait_months_min + np.floor(u_wait * span)) * fx.wait_factor[village[applies]]
+    hh.wait_months_left[who] = np.rint(wait).astype(np.int64)
+    hh.aspiring[who] = False
+    rest = asp[~applies]
+    contact = world.streams.uniform(Stream.BROKER, world.month, rest)
+    return rest[contact < mp.broker_contact_prob * fx.broker_contact_factor[hh.village[rest]]]
+
+
+def depart(world: World, broker_accepted: np.ndarray) -> np.ndarray:
+    """Phase 8: departures by the procedural and the non-procedural route."""
+    hh, r, ab = world.households, world.params.remittance, world.params.abroad
+    ready = np.flatnonzero(hh.wait_months_left == 0)
+    candidates = np.concatenate([ready, broker_accepted])
+    is_np = np.r_[np.zeros(ready.size, dtype=bool), np.ones(broker_accepted.size, dtype=bool)]
+    open_border = (
+        world.streams.uniform(Stream.DEPARTURE, world.month, candidates) < world.conditions.departure_factor
+    )
+    able = world.free_count(candidates) > 0
+    able &= world.residents()[candidates] >= 2
+    go = open_border & able
+    households, is_np = candidates[go], is_np[go]
+    hh.wait_months_left[households[~is_np]] = -1
+    hh.wait_months_left[hh.wait_months_left > 0] -= 1
+    hh.aspiring[households] = False
+    nv = len(world.villages)
+    villages = hh.village[households]
+    world.tally.departures_np = np.bincount(villages[is_np], minlength=nv)
+    world.tally.departures_p = np.bincount(villages[~is_np], minlength=nv)
+    if households.size == 0:
+        return households
+    slots = world.free_slot(households)
+    new_people = slots[world.migrants.status[slots] == MigrantStatus.NEVER_LEFT]
+    was_home = world.migrants.status[slots] != MigrantStatus.NEVER_LEFT
+    u_dest = world.streams.uniform(Stream.DEPARTURE, world.month, households, key="destination")
+    u_channel = world.streams.uniform(Stream.DEPARTURE, world.month, households, key="channel")
+    m = world.migrants
+    m.status[slots] = MigrantStatus.ABROAD
+    world.abroad_mask[slots] = True
+    m.route[slots] = np.where(is_np, Route.NON_PROCEDURAL, Route.PROCEDURAL)
+    m.destination[slots] = np.where(u_dest < r.malaysia_share, Destination.MALAYSIA, Destination.OTHER)
+    informal = np.where(
+        is_np, u_channel < r.non_procedural_informal_share, u_channel >= r.procedural_formal_share
+    )
+    m.channel[slots] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
+    m.departure_month[slots] = world.month
+    m.contract_end_month[slots] = world.month + np.where(is_np, 0, ab.contract_months)
+    m.broker_debt[slots] = np.where(is_np, r.broker_debt_idr, 0.0)
+    m.trips[slots] += 1
+    hh.abroad_count[households] += 1
+    world.migration_changed()
+    np.subtract.at(hh.returnee_count, households[was_home], 1)
+    world.residents_changed()
+    hh.savings[households[is_np]] += r.sirih_pinang_idr
+    return new_people
+
+
+def resolve_fates(world: World) -> None:
+    """Phase 9: deaths, deportations and returns; returnees share what they know."""
+    m, hh, ab, c = world.migrants, world.households, world.params.abroad, world.conditions
+    at_risk = world.abroad[m.departure_month[world.abroad] < world.month]
+    fate = abroad_rules.fates(
+        m.route[at_risk],
+        m.contract_end_month[at_risk] - world.month,
+        world.streams.uniform(Stream.FATE, world.month, at_risk),
+        world.streams.uniform(Stream.FATE, world.month, at_risk, key="renewal"),
+        world.rates.death_non_procedural,
+        world.rates.death_procedural,
+        world.rates.deportation,
+        1.0 / ab.non_procedural_mean_months_abroad,
+        ab.contract_renewal_prob,
+        c.return_multiplier,
+    )
+    dies = at_risk[fate == abroad_rules.Fate.DIES]
+    deported = at_risk[fate == abroad_rules.Fate.DEPORTED]
+    returns = at_risk[fate == abroad_rules.Fate.RETURNS]
+    m.status[dies] = MigrantStatus.DEAD
+    m.status[deported] = MigrantStatus.DEPORTED
+    m.status[returns] = MigrantStatus.RETURNED
+    m.contract_end_month[at_risk[fate == abroad_rules.Fate.RENEWS]] = world.month + ab.contract_months
+    home = np.concatenate([dies, deported, returns])
+    m.broker_debt[home] = 0.0
+    m.wage[home] = 0.0
+    np.subtract.at(hh.abroad_count, m.household[home], 1)
+    np.subtract.at(hh.size, m.household[dies], 1)
+    np.add.at(hh.dead_count, m.household[dies], 1)
+    np.add.at(hh.returnee_count, m.household[np.concatenate([deported, returns])], 1)
+    world.migration_changed()
+    world.residents_changed()
+    hh.knows_procedure[m.household[returns[m.route[returns] == Route.PROCEDURAL]]] = True
+    nv = len(world.villages)
+    world.tally.deaths = np.bincount(hh.village[m.household[dies]], minlength=nv)
+    world.tally.deportations = np.bincount(hh.village[m.household[deported]], minlength=nv)
+    world.tally.returns = np.bincount(hh.village[m.household[returns]], minlength=nv)
+    world.risk_events[world.month % 12] = world.tally.deaths + world.tally.deportations
+    world.abroad_mask[home] = False
+    world.abroad = np.flatnonzero(world.abroad_mask)
+    share_knowledge(world)
+
+
+def run_programme(world: World, components: Sequence[ProgrammeComponent]) -> None:
+    """Phase 10: the programme components act and their costs are booked."""
+    cost = np.zeros(len(world.villages))
+    for component in components:
+        cost += component.book(component.act(world, world.month))
+    world.membership_changed()
+    world.tally.programme_cost = cost
+
+
+def share_knowledge(world: World) -> None:
+    """Households learn the procedure from ties who know it, and knowledge goes out of date."""
+    hh, mp = world.households, world.params.migration
+    world.observe_ties()
+    knows = hh.knows_procedure
+    u = world.streams.uniform(Stream.KNOWLEDGE, world.month, hh.count)
+    learns = migration_rules.learns_from_ties(u, hh.degree, world.ties.knowing, mp.knowledge_learning_prob)
+    learners = np.flatnonzero(learns & ~knows)
+    knowers = np.flatnonzero(knows)
+    u = world.streams.uniform(Stream.KNOWLEDGE, world.month, knowers, key="forget")
+    knows[knowers[u < mp.knowledge_forgetting_prob]] = False
+    knows[learners] = True

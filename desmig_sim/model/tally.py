@@ -1,0 +1,36 @@
+"""The month's tally: flows counted during one month's phases, read by the outcome recorder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class MonthTally:
+    """Flows counted during one month's phases, per village."""
+
+    villages: int
+    remittances_sent: float = 0.0
+    productive_from_remittances: float = 0.0
+    fees_and_losses: np.ndarray = field(default=None)  # type: ignore[assignment]
+    departures_p: np.ndarray = field(default=None)  # type: ignore[assignment]
+    departures_np: np.ndarray = field(default=None)  # type: ignore[assignment]
+    deaths: np.ndarray = field(default=None)  # type: ignore[assignment]
+    deportations: np.ndarray = field(default=None)  # type: ignore[assignment]
+    returns: np.ndarray = field(default=None)  # type: ignore[assignment]
+    programme_cost: np.ndarray = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        for name in (
+            "fees_and_losses",
+            "departures_p",
+            "departures_np",
+            "deaths",
+            "deportations",
+            "returns",
+            "programme_cost",
+        ):
+            if getattr(self, name) is None:
+                setattr(self, name, np.zeros(self.villages))

@@ -14,9 +14,10 @@ import pytest
 import desmig_sim
 from desmig_sim.cli import main as cli
 from desmig_sim.config.components import ComponentsSettings
+from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.enums import MigrantStatus, Route
-from desmig_sim.core.stats import BETTER_WHEN_HIGHER, paired_difference
+from desmig_sim.core.stats import paired_difference
 from desmig_sim.dashboard import charts, compare, controls, presets, village
 from desmig_sim.experiments.runner import seeds_for
 
@@ -250,7 +251,7 @@ def test_comparison_pairs_the_policy_with_its_baseline_on_common_seeds():
         column = diff["column"]
         pol = runs[runs["arm"] == "policy"][column].to_numpy()
         base = runs[runs["arm"] == "baseline"][column].to_numpy()
-        expected = paired_difference(pol, base, better=BETTER_WHEN_HIGHER[column])
+        expected = paired_difference(pol, base, better=CATALOGUE[column].better)
         assert diff["difference"] == pytest.approx(expected.mean)
         assert diff["difference_low"] == pytest.approx(expected.low, nan_ok=True)
     bands = result.bands("poverty_rate")

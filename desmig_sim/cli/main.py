@@ -30,6 +30,7 @@ from rich.progress import (
 from rich.table import Table
 
 from desmig_sim.cli.sweep import add_sweep_commands
+from desmig_sim.config.outcomes import KEY_OUTCOMES, OUTCOMES
 from desmig_sim.config.scenario import ENGINES, SCENARIO_DIR, Scenario, load_scenario
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
 from desmig_sim.core.errors import InputFileError
@@ -39,11 +40,10 @@ from desmig_sim.core.version import __version__
 from desmig_sim.experiments.comparison import Comparison, compare
 from desmig_sim.experiments.horizons import HorizonError
 from desmig_sim.experiments.runner import run_replications
-from desmig_sim.model.outcomes import OUTCOMES
 from desmig_sim.reporting.comparison_report import difference_cells, write_comparison
 from desmig_sim.reporting.paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
 from desmig_sim.reporting.plots import plot_scenarios
-from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number, summary_table
+from desmig_sim.reporting.tables import format_number, summary_label, summary_table
 
 EXIT_BAD_INPUT = 2
 # Tables stay readable when output goes to a file or CI log (rich would assume 80 columns).
@@ -153,7 +153,7 @@ def _demo_table(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "column": rows.index,
-            "outcome": [KEY_OUTCOMES[c][0] for c in rows.index],
+            "outcome": [summary_label(c) for c in rows.index],
             "unit": rows["unit"].to_numpy(),
             "baseline_mean": rows["baseline_mean"].to_numpy(),
             "baseline_p10": rows["baseline_p10"].to_numpy(),
@@ -288,7 +288,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except HorizonError as exc:
         errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
         return EXIT_BAD_INPUT
-    out = comparison.write(args.out, targets=targets, argv=sys.argv)
+    out = write_comparison(comparison, args.out, targets=targets, argv=sys.argv)
     _show_comparison(comparison, comparison.replications_table(targets) if targets else None)
     seconds = comparison.provenance["wall_seconds"]
     console.print(

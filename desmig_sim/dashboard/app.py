@@ -24,6 +24,7 @@ from mesa.visualization.solara_viz import ModelController
 from mesa.visualization.utils import update_counter
 
 from desmig_sim.config.components import ComponentsSettings
+from desmig_sim.config.outcomes import CATALOGUE, KEY_OUTCOMES
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.dashboard import charts, compare
 from desmig_sim.dashboard.about import ABOUT_MARKDOWN, ODD_PATH, odd_markdown
@@ -42,7 +43,7 @@ from desmig_sim.dashboard.controls import (
 from desmig_sim.dashboard.presets import Preset, discover_presets
 from desmig_sim.dashboard.village import LEGEND, ties_path, village_layout, village_status, village_svg
 from desmig_sim.model.desmigratif_model import DesmigratifModel
-from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number
+from desmig_sim.reporting.tables import format_number
 
 TITLE = "Desmigratif village simulator"
 
@@ -257,8 +258,8 @@ def CompareView(scenario: Scenario, village: str):
 @solara.component
 def CompareResults(result: compare.Comparison):
     """The comparison's charts (for a chosen outcome), table of paired differences and downloads."""
-    labels = {v[0]: c for c, v in KEY_OUTCOMES.items()}
-    chosen = solara.use_reactive(KEY_OUTCOMES["non_procedural_share_12m"][0])
+    labels = {CATALOGUE[c].label: c for c in KEY_OUTCOMES}
+    chosen = solara.use_reactive(CATALOGUE["non_procedural_share_12m"].label)
     outcome = labels[chosen.value]
 
     def draw() -> str:

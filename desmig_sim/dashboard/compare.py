@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from desmig_sim.config.outcomes import CATALOGUE, KEY_OUTCOMES, OUTCOMES, POOLED
 from desmig_sim.config.scenario import Scenario, scenario_from_dict
 from desmig_sim.core.provenance import environment, utc_now
-from desmig_sim.core.stats import BETTER_WHEN_HIGHER, band, paired_difference
+from desmig_sim.core.stats import band, paired_difference
 from desmig_sim.dashboard.controls import SOURCE, live_scenario
 from desmig_sim.experiments.runner import RunResult, run_replications, seeds_for
 from desmig_sim.model.components import COMPONENTS
-from desmig_sim.model.outcomes import OUTCOMES, POOLED
-from desmig_sim.reporting.tables import KEY_OUTCOMES, end_values
+from desmig_sim.reporting.tables import end_values, summary_label
 
 #: Labels of the two arms of a comparison.
 BASELINE, POLICY = "baseline", "policy"
@@ -71,7 +71,7 @@ class Comparison:
         timeseries: Pooled monthly outcomes of every run: ``arm``, ``scenario``, ``replication``,
             ``seed``, ``month``, ``date`` and the outcome columns.
         runs: One row per run: ``arm``, ``scenario``, ``replication``, ``seed`` and the key outcomes
-            at the end of the horizon (or summed over the run, see ``reporting.KEY_OUTCOMES``).
+            at the end of the horizon (or summed over the run, see ``config.outcomes.KEY_OUTCOMES``).
         differences: One row per key outcome: means of both arms and the paired difference with its
             95% interval and the share of replications in which the policy does better.
         manifest: Provenance: seeds, scenarios and their hashes, versions, times.
@@ -117,7 +117,7 @@ class Comparison:
         """Per month: the mean paired difference policy - baseline and its 95% interval."""
         dates = self.timeseries.drop_duplicates("month").set_index("month")["date"]
         policy, baseline = self._matrix(POLICY, column), self._matrix(BASELINE, column)
-        better = BETTER_WHEN_HIGHER.get(column, 0)
+        better = CATALOGUE[column].better
         rows = [
             paired_difference(policy[:, j], baseline[:, j], better=better).as_dict()
             for j in range(policy.shape[1])
@@ -166,16 +166,17 @@ def _differences(runs: pd.DataFrame) -> pd.DataFrame:
     policy = runs[runs["arm"] == POLICY].sort_values("replication")
     baseline = runs[runs["arm"] == BASELINE].sort_values("replication")
     rows = []
-    for column, (label, unit, how) in KEY_OUTCOMES.items():
+    for column in KEY_OUTCOMES:
+        outcome = CATALOGUE[column]
         diff = paired_difference(
-            policy[column].to_numpy(), baseline[column].to_numpy(), better=BETTER_WHEN_HIGHER.get(column, 0)
+            policy[column].to_numpy(), baseline[column].to_numpy(), better=outcome.better
         )
         rows.append(
             {
                 "column": column,
-                "outcome": label,
-                "unit": unit,
-                "over": "whole run" if how == "sum" else "last month",
+                "outcome": summary_label(column),
+                "unit": outcome.horizon_unit,
+                "over": "whole run" if outcome.at_horizon == "sum" else "last month",
                 "baseline_mean": baseline[column].mean(),
                 "policy_mean": policy[column].mean(),
                 "difference": diff.mean,

@@ -5,9 +5,13 @@
 seed), and returns a :class:`Comparison`. For every outcome column it gives, per scenario, the
 mean and the 10-90% band over replications and, against the baseline, the mean paired difference
 with a Student-t confidence interval and the share of replications in which the policy does
-better (by :data:`desmig_sim.core.stats.BETTER_WHEN_HIGHER`) — every month (:attr:`Comparison.over_time`)
-and at chosen horizons (:attr:`Comparison.horizons`: end of programme, end of run, chosen months;
-see :mod:`desmig_sim.experiments.horizons`). The statistics themselves are :mod:`desmig_sim.core.stats`.
+better (by the direction in the outcome catalogue, :mod:`desmig_sim.config.outcomes`) — every
+month (:attr:`Comparison.over_time`) and at chosen horizons (:attr:`Comparison.horizons`: end of
+programme, end of run, chosen months; see :mod:`desmig_sim.experiments.horizons`). The statistics
+themselves are :mod:`desmig_sim.core.stats`.
+
+Computing only: :func:`desmig_sim.reporting.comparison_report.write_comparison` writes a
+comparison's report, tables, plots and manifest.
 """
 
 from __future__ import annotations
@@ -15,77 +19,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from desmig_sim.config.outcomes import CATALOGUE, POOLED, Outcome
 from desmig_sim.config.scenario import Scenario, load_scenario
 from desmig_sim.core import stats
 from desmig_sim.core.errors import InputFileError
 from desmig_sim.core.provenance import utc_now
 from desmig_sim.experiments.horizons import END_OF_RUN, Horizon, run_window, scenario_horizons
 from desmig_sim.experiments.runner import run, seeds_for
-from desmig_sim.model.outcomes import OUTCOMES, POOLED
-from desmig_sim.reporting.tables import KEY_OUTCOMES
-
-#: Labels and units of the outcome columns that are not key outcomes (those come from
-#: :data:`desmig_sim.reporting.tables.KEY_OUTCOMES`).
-OTHER_OUTCOMES: dict[str, tuple[str, str]] = {
-    "income_per_capita_median": ("Income per capita (median)", "IDR/month"),
-    "departures_procedural": ("Departures, procedural", "persons/month"),
-    "departures_non_procedural": ("Departures, non-procedural", "persons/month"),
-    "non_procedural_share": ("Non-procedural share of departures, this month", "share"),
-    "remittance_fees_and_losses": ("Remittance fees and losses", "IDR/month"),
-    "coop_savings": ("Cooperative savings", "IDR"),
-    "coop_loans_outstanding": ("Cooperative loans outstanding", "IDR"),
-    "coop_active": ("Active cooperatives", "cooperatives"),
-    "local_jobs": ("Local jobs", "jobs"),
-    "deportations": ("Deportations", "persons/month"),
-    "returns": ("Returns", "persons/month"),
-}
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class OutcomeInfo:
-    """How an outcome column is shown and compared.
-
-    Attributes:
-        column: Column of the outcome table.
-        label: Readable name.
-        unit: Unit of its values at a horizon.
-        aggregation: ``last`` (the value in the horizon month) or ``cumulative`` (summed from the
-            first month to the horizon, for flows such as deaths abroad or programme cost).
-        better: +1 if higher is better, -1 if lower is better, 0 if neither.
-    """
-
-    column: str
-    label: str
-    unit: str
-    aggregation: Literal["last", "cumulative"]
-    better: Literal[-1, 0, 1]
-
-    @property
-    def key(self) -> bool:
-        """Whether the outcome is one of the key outcomes of summary tables."""
-        return self.column in KEY_OUTCOMES
-
-
-def outcome_info(column: str) -> OutcomeInfo:
-    """Label, unit, aggregation and direction of an outcome column."""
-    if column in KEY_OUTCOMES:
-        label, unit, how = KEY_OUTCOMES[column]
-        aggregation: Literal["last", "cumulative"] = "cumulative" if how == "sum" else "last"
-        label = label.replace(" (whole run)", "") + (" (cumulative)" if how == "sum" else "")
-    else:
-        label, unit = OTHER_OUTCOMES[column]
-        aggregation = "last"
-    return OutcomeInfo(column, label, unit, aggregation, stats.BETTER_WHEN_HIGHER[column])  # type: ignore[arg-type]
 
 
 def _pooled_values(table: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -146,8 +95,8 @@ class Comparison:
         self.sources = dict(sources or {})
         self.provenance = dict(provenance or {})
         first = self.tables[self.baseline][0]
-        self.columns = [c for c in OUTCOMES if all(c in t.columns for runs in tables.values() for t in runs)]
-        self.outcomes = {c: outcome_info(c) for c in self.columns}
+        self.columns = [c for c in CATALOGUE if all(c in t.columns for runs in tables.values() for t in runs)]
+        self.outcomes: dict[str, Outcome] = {c: CATALOGUE[c] for c in self.columns}
         self.months, self.dates, _ = _pooled_values(first, self.columns)
         self.values: dict[str, np.ndarray] = {}
         for name, runs in self.tables.items():
@@ -179,14 +128,14 @@ class Comparison:
     def values_at(self, name: str, month: int) -> np.ndarray:
         """A scenario's values at a month as compared at a horizon, replication x outcome (:attr:`columns`).
 
-        Cumulative outcomes are summed from the first month to ``month``; the others are the
-        month's pooled value.
+        Outcomes summed at horizons (``at_horizon == "sum"`` in the catalogue) are summed from the
+        first month to ``month``; the others are the month's pooled value.
         """
         values = self.values[name]
         index = int(np.searchsorted(self.months, month))
         out = values[:, index, :].copy()
         for k, column in enumerate(self.columns):
-            if self.outcomes[column].aggregation == "cumulative":
+            if self.outcomes[column].at_horizon == "sum":
                 out[:, k] = values[:, : index + 1, k].sum(axis=1)
         return out
 
@@ -294,10 +243,10 @@ class Comparison:
                     "month": h.month,
                     "date": h.date,
                     "outcome": self.columns,
-                    "label": [i.label for i in info],
-                    "unit": [i.unit for i in info],
-                    "aggregation": [i.aggregation for i in info],
-                    "better": [{1: "higher", -1: "lower", 0: "neither"}[i.better] for i in info],
+                    "label": [i.horizon_label for i in info],
+                    "unit": [i.horizon_unit for i in info],
+                    "aggregation": ["cumulative" if i.at_horizon == "sum" else "last" for i in info],
+                    "better": [i.better_word for i in info],
                 }
                 values = self.values_at(name, h.month)
                 base = self.values_at(self.baseline, h.month)
@@ -414,23 +363,6 @@ class Comparison:
                         }
                     )
         return pd.DataFrame(rows)
-
-    def write(
-        self, out: str | Path, *, targets: Mapping[str, float] | None = None, argv: Sequence[str] = ()
-    ) -> Path:
-        """Write report, tables, plots and manifest into ``out``, all or nothing.
-
-        Args:
-            out: Output folder.
-            targets: Outcome -> wanted interval width, for the replications-needed section.
-            argv: The command line, for the manifest.
-
-        Returns:
-            The folder written.
-        """
-        from desmig_sim.reporting.comparison_report import write_comparison
-
-        return write_comparison(self, Path(out), targets=targets or {}, argv=list(argv))
 
 
 def _needed(sd: float, width: float, confidence: float) -> int | None:

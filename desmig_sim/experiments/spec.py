@@ -3,7 +3,7 @@
 An experiment is written in XLRM terms (EMA Workbench): **levers** are programme settings
 (``components.<component>.<setting>``), **uncertainties** are model parameters
 (``parameters.<section>.<parameter>``), both addressed by dotted paths checked against the scenario
-schema; **outcomes** are statistics of a column of :data:`desmig_sim.model.outcomes.OUTCOMES`. Every
+schema; **outcomes** are statistics of a column of :data:`desmig_sim.config.outcomes.CATALOGUE`. Every
 design point is validated as a scenario before anything runs. Replication ``r`` of every design
 point runs on the same seed (:func:`desmig_sim.experiments.runner.seeds_for`): common random numbers.
 
@@ -27,13 +27,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from desmig_sim.config.outcomes import OUTCOMES, POOLED
 from desmig_sim.config.scenario import Scenario, explain_validation_error, load_scenario, scenario_from_dict
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN, format_year_month, parse_year_month
 from desmig_sim.core.errors import ExperimentError, ScenarioError
 from desmig_sim.core.paths import REPO_ROOT
 from desmig_sim.experiments.designs import SENSITIVITY_DESIGNS, DesignKind, FactorSpace, design_size, generate
 from desmig_sim.experiments.runner import seeds_for
-from desmig_sim.model.outcomes import OUTCOMES, POOLED
 
 EXPERIMENT_DIR = REPO_ROOT / "experiments"
 #: Largest design a file may ask for (points), so that a typo cannot start a sweep of years.
@@ -181,7 +181,7 @@ class OutcomeSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    column: str = Field(description="A column of the outcome table (desmig_sim.model.outcomes.OUTCOMES).")
+    column: str = Field(description="A column of the outcome table (desmig_sim.config.outcomes.CATALOGUE).")
     statistic: Literal["end", "at", "mean", "sum"] = Field(
         "end", description="end of run, value at `month`, or mean/sum over `start`..`end`."
     )

@@ -29,13 +29,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from desmig_sim.config.outcomes import FIGURE_OUTCOMES, KEY_OUTCOMES, Outcome
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now
-from desmig_sim.reporting.plots import PANELS, plot_scenarios
-from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number
+from desmig_sim.reporting.plots import panel, plot_scenarios
+from desmig_sim.reporting.tables import format_number
 
 if TYPE_CHECKING:
-    from desmig_sim.experiments.comparison import Comparison, OutcomeInfo
+    from desmig_sim.experiments.comparison import Comparison
 
 #: How the horizons are explained in the report.
 HORIZON_NOTES = {
@@ -262,22 +263,20 @@ def _panels(comparison: Comparison) -> dict[str, tuple[str, str, float]]:
     for column in KEY_OUTCOMES:
         if column not in comparison.outcomes:
             continue
-        if column in PANELS:
-            panels[column] = PANELS[column]
+        if column in FIGURE_OUTCOMES:
+            panels[column] = panel(column)
             continue
         info = comparison.outcomes[column]
         k = comparison.columns.index(column)
         magnitude = max(float(np.nanmax(np.abs(v[..., k]))) for v in comparison.values.values())
         scale, label = axis_scale(info.unit, magnitude)
-        title = (
-            info.label.replace(" (cumulative)", " per month")
-            if info.aggregation == "cumulative"
-            else info.label
-        )
-        if info.aggregation == "cumulative":
-            label += " / month"
-        panels[column] = (title, label, scale)
+        panels[column] = (_monthly_title(info), label, scale)
     return panels
+
+
+def _monthly_title(info: Outcome) -> str:
+    """Title of a plot of monthly values: ``per month`` added to an outcome summed at horizons."""
+    return f"{info.label} per month" if info.at_horizon == "sum" else info.label
 
 
 def plot_forest(comparison: Comparison, path: Path) -> Path:
@@ -298,7 +297,7 @@ def plot_forest(comparison: Comparison, path: Path) -> Path:
         info = comparison.outcomes[column]
         sub = rows[rows["outcome"] == column].reset_index(drop=True)
         magnitude = float(np.nanmax(np.abs(sub[["diff_low", "diff_high", "diff_mean"]].to_numpy())))
-        scale, unit_label = axis_scale(info.unit, magnitude)
+        scale, unit_label = axis_scale(info.horizon_unit, magnitude)
         y = np.arange(len(sub))[::-1]
         for yi, (_, row) in zip(y, sub.iterrows(), strict=True):
             mean, low, high = row["diff_mean"] * scale, row["diff_low"] * scale, row["diff_high"] * scale
@@ -325,7 +324,7 @@ def plot_forest(comparison: Comparison, path: Path) -> Path:
         ax.set_yticks(y, labels, fontsize=7)
         ax.set_ylim(-0.7, len(sub) - 0.3)
         direction = {1: "higher is better", -1: "lower is better", 0: "no better direction"}[info.better]
-        ax.set_title(f"{info.label} ({direction})", fontsize=9, loc="left")
+        ax.set_title(f"{info.horizon_label} ({direction})", fontsize=9, loc="left")
         ax.set_xlabel(f"difference, {unit_label}", fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
         ax.grid(axis="x", alpha=0.3)
@@ -355,7 +354,7 @@ def plot_differences_over_time(comparison: Comparison, path: Path) -> Path:
     n_rows = int(np.ceil(len(outcomes) / cols))
     fig, axes = plt.subplots(n_rows, cols, figsize=(5.2 * cols, 3.0 * n_rows), squeeze=False, sharex=True)
     for ax, column in zip(axes.flat, outcomes, strict=False):
-        info: OutcomeInfo = comparison.outcomes[column]
+        info: Outcome = comparison.outcomes[column]
         sub = frame[frame["outcome"] == column]
         magnitude = float(np.nanmax(np.abs(sub[["mean", "low", "high"]].to_numpy()))) if len(sub) else 0.0
         scale, unit_label = axis_scale(info.unit, magnitude)
@@ -376,10 +375,7 @@ def plot_differences_over_time(comparison: Comparison, path: Path) -> Path:
             for h in comparison.horizon_points[policy]:
                 if h.name == "end_of_programme":
                     ax.axvline(pd.Timestamp(h.date), color="grey", linewidth=0.8, linestyle=":")
-        title = info.label.replace(" (cumulative)", " per month")
-        if info.aggregation == "cumulative":
-            unit_label += " / month"
-        ax.set_title(title, fontsize=9)
+        ax.set_title(_monthly_title(info), fontsize=9)
         ax.set_ylabel(f"difference, {unit_label}", fontsize=8)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=7))
@@ -434,9 +430,9 @@ def comparison_manifest(comparison: Comparison, argv: Sequence[str]) -> dict[str
 
 def write_comparison(
     comparison: Comparison,
-    out: Path,
+    out: str | Path,
     *,
-    targets: Mapping[str, float],
+    targets: Mapping[str, float] | None = None,
     argv: Sequence[str] | None = None,
     command: str = "compare",
     extra: Callable[[Path], list[Path]] | None = None,
@@ -446,7 +442,7 @@ def write_comparison(
     Args:
         comparison: The comparison.
         out: Output folder.
-        targets: Outcome -> wanted interval width (a replications-needed table if not empty).
+        targets: Outcome -> wanted interval width (a replications-needed table if given).
         argv: The command line (default: this process's).
         command: The command named in the manifest.
         extra: Writes further files into the staging folder given and returns their paths (they
@@ -455,6 +451,7 @@ def write_comparison(
     Returns:
         The folder written.
     """
+    out, targets = Path(out), targets or {}
     argv = list(sys.argv if argv is None else argv)
     manifest = {**comparison_manifest(comparison, argv), "command": command}
     needed = comparison.replications_table(targets) if targets else None

@@ -32,7 +32,6 @@ BEING_CUT = {
     ("desmig_sim.reference.household", "desmig_sim.reference.model"),
     ("desmig_sim.reference.migrant", "desmig_sim.reference.model"),
     ("desmig_sim.reference.cooperative", "desmig_sim.reference.model"),
-    ("desmig_sim.cli.sweep", "desmig_sim.cli.main"),
 }
 
 

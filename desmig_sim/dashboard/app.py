@@ -42,6 +42,7 @@ from desmig_sim.dashboard.controls import (
 )
 from desmig_sim.dashboard.presets import Preset, discover_presets
 from desmig_sim.dashboard.village import LEGEND, ties_path, village_layout, village_status, village_svg
+from desmig_sim.experiments.comparison import Comparison
 from desmig_sim.model.desmigratif_model import DesmigratifModel
 from desmig_sim.reporting.tables import format_number
 
@@ -199,7 +200,7 @@ def CompareView(scenario: Scenario, village: str):
     progress = solara.use_reactive((0, 0))
     message = solara.use_reactive(None)
 
-    def work(policy: Scenario, runs: int) -> compare.Comparison:
+    def work(policy: Scenario, runs: int) -> Comparison:
         return compare.run_comparison(policy, runs, progress=lambda done, total: progress.set((done, total)))
 
     task = solara.lab.use_task(work, dependencies=None, raise_error=False)
@@ -256,48 +257,53 @@ def CompareView(scenario: Scenario, village: str):
 
 
 @solara.component
-def CompareResults(result: compare.Comparison):
+def CompareResults(result: Comparison):
     """The comparison's charts (for a chosen outcome), table of paired differences and downloads."""
     labels = {CATALOGUE[c].label: c for c in KEY_OUTCOMES}
     chosen = solara.use_reactive(CATALOGUE["non_procedural_share_12m"].label)
     outcome = labels[chosen.value]
 
     def draw() -> str:
-        start = result.policy.run.start
-        band = charts.band_chart(result.bands(outcome), "Mean and 10-90% band over runs", start)
+        start = compare.policy_of(result).run.start
+        band = charts.band_chart(compare.bands(result, outcome), "Mean and 10-90% band over runs", start)
         difference = charts.difference_chart(
-            result.difference_over_time(outcome), "Paired difference with its 95% interval", start
+            compare.difference_over_time(result, outcome), "Paired difference with its 95% interval", start
         )
         return f"<div>{band}</div><div>{difference}</div>"
 
     drawn = solara.use_memo(draw, [result, outcome])
-    with solara.Card(f"Results: {len(result.seeds)} paired runs, {result.policy.run.months} months"):
+    policy = compare.policy_of(result)
+    with solara.Card(f"Results: {len(result.seeds)} paired runs, {policy.run.months} months"):
         solara.Select(
             "Outcome shown in the charts", value=chosen, values=list(labels), style={"max-width": "460px"}
         )
         solara.HTML(tag="div", unsafe_innerHTML=drawn, classes=["dm-compare"])
         solara.Text(
-            f"Left: {result.baseline.name} (grey) and {result.policy.name} (blue). Right: programme"
+            f"Left: {result.baseline} (grey) and {policy.name} (blue). Right: programme"
             " minus no programme, run by run on the same seeds.",
             classes=["dm-help"],
         )
         DifferenceTable(result)
         with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
-            solara.FileDownload(result.runs_csv, filename="compare_runs.csv", label="Download results (CSV)")
             solara.FileDownload(
-                result.timeseries_csv,
+                lambda: compare.runs_csv(result), filename="compare_runs.csv", label="Download results (CSV)"
+            )
+            solara.FileDownload(
+                lambda: compare.timeseries_csv(result),
                 filename="compare_timeseries.csv",
                 label="Download monthly series (CSV)",
             )
             solara.FileDownload(
-                result.manifest_json, filename="manifest.json", label="Download manifest (JSON)"
+                lambda: compare.manifest_json(result),
+                filename="manifest.json",
+                label="Download manifest (JSON)",
             )
 
 
-def difference_markdown(result: compare.Comparison) -> str:
+def difference_markdown(result: Comparison) -> str:
     """Key outcomes as a Markdown table: both means, the paired difference and its 95% interval."""
     rows = []
-    for _, row in result.differences.iterrows():
+    for _, row in compare.differences(result).iterrows():
         unit = row["unit"]
         share = row["share_policy_better"]
         name = row["outcome"] if "whole run" in row["outcome"] else f"{row['outcome']} ({row['over']})"
@@ -315,7 +321,7 @@ def difference_markdown(result: compare.Comparison) -> str:
 
 
 @solara.component
-def DifferenceTable(result: compare.Comparison):
+def DifferenceTable(result: Comparison):
     """The table of paired differences (computed once per result)."""
     Prose(solara.use_memo(lambda: difference_markdown(result), [result]))
 

@@ -1,10 +1,11 @@
 """Charts of the dashboard, drawn as small SVG images.
 
-Plain SVG keeps a redraw at every month to about a millisecond and needs no JavaScript library
-from the internet (the workshop room may have none). Live charts read the model's outcome table
-(the pooled rows, read from its recorder); the compare charts read a
-:class:`~desmig_sim.dashboard.compare.Comparison`. Money is shown in thousands or millions of
-rupiah so that axis labels stay short.
+Plain SVG keeps a redraw at every month to about a millisecond and needs no JavaScript library from
+the internet (the workshop room may have none). Live charts read the model's outcome table (the
+pooled rows, read from its recorder); the compare charts read a
+:class:`~desmig_sim.experiments.comparison.Comparison` (through
+:mod:`desmig_sim.dashboard.compare`). Money is shown in thousands or millions of rupiah so that axis
+labels stay short.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import pytest
 
 import desmig_sim
 from desmig_sim.cli import main as cli
+from desmig_sim.cli.terminal import EXIT_BAD_INPUT
 from desmig_sim.config.components import ComponentsSettings
 from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.config.scenario import Scenario
@@ -273,7 +274,7 @@ def test_dashboard_command_refuses_a_busy_port(capsys):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert cli.main(["dashboard", "--port", str(port)]) == cli.EXIT_BAD_INPUT
+        assert cli.main(["dashboard", "--port", str(port)]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert f"127.0.0.1:{port}" in err and "already in use" in err and "Traceback" not in err
 

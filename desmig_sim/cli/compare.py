@@ -22,7 +22,6 @@ from desmig_sim.cli.terminal import (
     print_error,
     progress_bar,
 )
-from desmig_sim.config.outcomes import KEY_OUTCOMES
 from desmig_sim.config.scenario import SCENARIO_DIR
 from desmig_sim.core.output import write_table
 from desmig_sim.experiments.comparison import Comparison, compare
@@ -34,26 +33,14 @@ from desmig_sim.reporting.tables import summary_label
 
 def _demo_table(comparison: Comparison) -> pd.DataFrame:
     """The demo's comparison table: each key outcome at the end of the run, baseline and programme."""
-    table = comparison.horizons
-    rows = table[(table["role"] == "policy") & (table["horizon"] == "end_of_run")].set_index("outcome")
-    rows = rows.loc[[c for c in KEY_OUTCOMES if c in rows.index]]
-    return pd.DataFrame(
-        {
-            "column": rows.index,
-            "outcome": [summary_label(c) for c in rows.index],
-            "unit": rows["unit"].to_numpy(),
-            "baseline_mean": rows["baseline_mean"].to_numpy(),
-            "baseline_p10": rows["baseline_p10"].to_numpy(),
-            "baseline_p90": rows["baseline_p90"].to_numpy(),
-            "programme_mean": rows["mean"].to_numpy(),
-            "programme_p10": rows["p10"].to_numpy(),
-            "programme_p90": rows["p90"].to_numpy(),
-            "difference_mean": rows["diff_mean"].to_numpy(),
-            "difference_low": rows["diff_low"].to_numpy(),
-            "difference_high": rows["diff_high"].to_numpy(),
-            "share_better": rows["share_better"].to_numpy(),
-        }
-    )
+    rows = comparison.key_outcomes_at()
+    named = {"mean": "programme_mean", "p10": "programme_p10", "p90": "programme_p90"}
+    named |= {"diff_mean": "difference_mean", "diff_low": "difference_low", "diff_high": "difference_high"}
+    kept = ["unit", "baseline_mean", "baseline_p10", "baseline_p90", "mean", "p10", "p90"]
+    frame = rows[[*kept, "diff_mean", "diff_low", "diff_high", "share_better"]].rename(columns=named)
+    frame.insert(0, "outcome", [summary_label(c) for c in rows.index])
+    frame.insert(0, "column", rows.index)
+    return frame.reset_index(drop=True)
 
 
 def _compare_with_progress(

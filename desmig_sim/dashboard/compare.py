@@ -25,8 +25,6 @@ from desmig_sim.experiments.comparison import Comparison, compare
 from desmig_sim.model.components import COMPONENTS
 from desmig_sim.reporting.tables import summary_label
 
-END = "end_of_run"
-
 #: Labels of the two arms of a comparison.
 BASELINE, POLICY = "baseline", "policy"
 
@@ -91,23 +89,14 @@ def difference_over_time(comparison: Comparison, column: str) -> pd.DataFrame:
 
 def differences(comparison: Comparison) -> pd.DataFrame:
     """One row per key outcome at the end of the run: both means and the paired difference."""
-    table = comparison.horizons
-    rows = table[(table["role"] == "policy") & (table["horizon"] == END)].set_index("outcome")
-    rows = rows.loc[[c for c in KEY_OUTCOMES if c in rows.index]]
-    return pd.DataFrame(
-        {
-            "column": rows.index,
-            "outcome": [summary_label(c) for c in rows.index],
-            "unit": rows["unit"].to_numpy(),
-            "over": ["whole run" if a == "cumulative" else "last month" for a in rows["aggregation"]],
-            "baseline_mean": rows["baseline_mean"].to_numpy(),
-            "policy_mean": rows["mean"].to_numpy(),
-            "difference": rows["diff_mean"].to_numpy(),
-            "difference_low": rows["diff_low"].to_numpy(),
-            "difference_high": rows["diff_high"].to_numpy(),
-            "share_policy_better": rows["share_better"].to_numpy(),
-        }
-    )
+    rows = comparison.key_outcomes_at()
+    named = {"mean": "policy_mean", "diff_mean": "difference", "diff_low": "difference_low"}
+    named |= {"diff_high": "difference_high", "share_better": "share_policy_better"}
+    frame = rows[["unit", "baseline_mean", *named]].rename(columns=named)
+    frame.insert(1, "over", ["whole run" if a == "cumulative" else "last month" for a in rows["aggregation"]])
+    frame.insert(0, "outcome", [summary_label(c) for c in rows.index])
+    frame.insert(0, "column", rows.index)
+    return frame.reset_index(drop=True)
 
 
 def runs(comparison: Comparison) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from desmig_sim.config.outcomes import CATALOGUE, POOLED, Outcome
+from desmig_sim.config.outcomes import CATALOGUE, KEY_OUTCOMES, POOLED, Outcome
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core import stats
 from desmig_sim.experiments.horizons import END_OF_RUN, Horizon
@@ -236,6 +236,15 @@ class Comparison:
                 base = self.values_at(self.baseline, h.month)
                 frames.append(pd.DataFrame({**columns, **self._statistics(values, base)}, index=range(k)))
         return pd.concat(frames, ignore_index=True)
+
+    def key_outcomes_at(self, horizon: str = END_OF_RUN) -> pd.DataFrame:
+        """The policies' rows of :attr:`horizons` at a horizon for the key outcomes (in key order).
+
+        Indexed by outcome column; the catalogue's :data:`~desmig_sim.config.outcomes.KEY_OUTCOMES`.
+        """
+        table = self.horizons
+        rows = table[(table["role"] == "policy") & (table["horizon"] == horizon)].set_index("outcome")
+        return rows.loc[[c for c in KEY_OUTCOMES if c in rows.index]]
 
     @cached_property
     def over_time(self) -> pd.DataFrame:

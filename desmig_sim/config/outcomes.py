@@ -52,9 +52,14 @@ class Outcome:
     display_divisor: float = 1.0
 
     @property
+    def summed_unit(self) -> str:
+        """Unit of values summed over months: without ``/month``."""
+        return self.unit.removesuffix("/month")
+
+    @property
     def horizon_unit(self) -> str:
         """Unit of the value at a horizon: a flow summed over months loses its ``/month``."""
-        return self.unit.removesuffix("/month") if self.at_horizon == "sum" else self.unit
+        return self.summed_unit if self.at_horizon == "sum" else self.unit
 
     @property
     def horizon_label(self) -> str:

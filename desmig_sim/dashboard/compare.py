@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from desmig_sim.config.outcomes import KEY_OUTCOMES, OUTCOMES
+from desmig_sim.config.outcomes import KEY_OUTCOMES, OUTCOMES, POOLED
 from desmig_sim.config.scenario import Scenario, scenario_from_dict
 from desmig_sim.core.provenance import environment
 from desmig_sim.dashboard.controls import SOURCE, live_scenario
@@ -116,8 +116,9 @@ def runs(comparison: Comparison) -> pd.DataFrame:
 
 
 def timeseries(comparison: Comparison) -> pd.DataFrame:
-    """Pooled monthly outcomes of every run, with the arm of each."""
-    frame = comparison.runs.copy()
+    """Pooled monthly outcomes of every run, with the arm of each (counts stay whole numbers)."""
+    frame = comparison.timeseries()
+    frame = frame[frame["village"] == POOLED].drop(columns="village").reset_index(drop=True)
     frame.insert(0, "arm", [_arm(comparison, n) for n in frame["scenario"]])
     return frame
 

@@ -26,11 +26,18 @@ from desmig_sim.core.errors import ExperimentError
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now
 from desmig_sim.experiments.designs import SENSITIVITY_DESIGNS, salib_problem
+from desmig_sim.experiments.schema import OutcomeSpec
 from desmig_sim.experiments.spec import Experiment
 from desmig_sim.experiments.sweeps import MANIFEST, results, run_sweep
 
 CONFIDENCE = 0.95
 RESAMPLES = 1000
+
+
+def outcome_unit(outcome: OutcomeSpec) -> str:
+    """Unit of a recorded outcome: its column's (from the catalogue), without ``/month`` for a sum."""
+    column = CATALOGUE[outcome.column]
+    return column.summed_unit if outcome.statistic == "sum" else column.unit
 
 
 def check_design(experiment: Experiment) -> str:
@@ -125,7 +132,7 @@ def indices(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
                 "label": factor.label or factor.path.split(".", 1)[1],
             }
             row.update({c: float(np.asarray(found[c])[j]) for c in columns})
-            row["unit"] = CATALOGUE[outcome.column].unit
+            row["unit"] = outcome_unit(outcome)
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -201,7 +208,7 @@ def write_sensitivity(experiment: Experiment, table: pd.DataFrame, out: Path) ->
         md.write_text(text + markdown_table(frame), encoding="utf-8")
         files.append(md)
         for outcome in experiment.spec.outcomes:
-            title = f"{experiment.name}\n{method}: {outcome.key} ({CATALOGUE[outcome.column].unit})"
+            title = f"{experiment.name}\n{method}: {outcome.key} ({outcome_unit(outcome)})"
             files.append(plot_indices(frame, outcome.key, title, stage / f"{outcome.key}.png"))
         manifest = {
             "command": "sensitivity",

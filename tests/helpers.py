@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 import desmig_sim
+from desmig_sim.config.outcomes import POOLED
 from desmig_sim.config.scenario import Scenario, scenario_from_dict
-from desmig_sim.model.outcomes import POOLED
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from desmig_sim.cli.main import main
-from desmig_sim.model.outcomes import COLUMNS
+from desmig_sim.config.outcomes import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -309,8 +309,8 @@ def test_cli_writes_a_consistent_comparison(tmp_path, capsys):
     income = api.horizons.query("scenario == 'Full programme' and horizon == 'end_of_run'").set_index(
         "outcome"
     )
-    difference = format_difference(income.loc["income_per_capita_mean", "diff_mean"], "IDR/month")
-    assert "| Income per capita (mean) (IDR/month) | " in report and difference in report, (
+    difference = format_difference(income.loc["income_per_capita_mean", "diff_mean"], "IDR/person/month")
+    assert "| Income per capita (mean) (IDR/person/month) | " in report and difference in report, (
         f"the report shows the income difference {difference}"
     )
     needed = api.replications_needed("income_per_capita_mean", 1000)["Full programme"]

@@ -13,10 +13,12 @@ import pytest
 
 import desmig_sim
 from desmig_sim.cli import main as cli
+from desmig_sim.cli.terminal import EXIT_BAD_INPUT
 from desmig_sim.config.components import ComponentsSettings
+from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.enums import MigrantStatus, Route
-from desmig_sim.core.stats import BETTER_WHEN_HIGHER, paired_difference
+from desmig_sim.core.stats import paired_difference
 from desmig_sim.dashboard import charts, compare, controls, presets, village
 from desmig_sim.experiments.runner import seeds_for
 
@@ -233,39 +235,37 @@ def test_comparison_pairs_the_policy_with_its_baseline_on_common_seeds():
     )
     assert seen == [(i, 6) for i in range(1, 7)], "progress after every run"
     assert result.seeds == seeds_for(policy, 3, 11)
-    assert result.baseline.enabled_components() == [] and result.policy.enabled_components()
-    assert (
-        result.baseline.parameters == result.policy.parameters
-        and result.baseline.events == result.policy.events
-    )
-    runs = result.runs
+    baseline, policy = compare.baseline_of(result), compare.policy_of(result)
+    assert baseline.enabled_components() == [] and policy.enabled_components()
+    assert baseline.parameters == policy.parameters and baseline.events == policy.events
+    runs = compare.runs(result)
     assert len(runs) == 6
     for arm in (compare.BASELINE, compare.POLICY):
         assert runs[runs["arm"] == arm]["seed"].tolist() == result.seeds, "the same seeds on both sides"
-    one = desmig_sim.run(result.policy, result.seeds[1], agents=False)
+    one = desmig_sim.run(policy, result.seeds[1], agents=False)
     pooled = one.pooled()
-    row = result.timeseries.query("arm == 'policy' and replication == 1").set_index("month")
+    row = compare.timeseries(result).query("arm == 'policy' and replication == 1").set_index("month")
     pd.testing.assert_series_equal(row["poverty_rate"], pooled["poverty_rate"], check_names=False)
-    for _, diff in result.differences.iterrows():
+    for _, diff in compare.differences(result).iterrows():
         column = diff["column"]
         pol = runs[runs["arm"] == "policy"][column].to_numpy()
         base = runs[runs["arm"] == "baseline"][column].to_numpy()
-        expected = paired_difference(pol, base, better=BETTER_WHEN_HIGHER[column])
+        expected = paired_difference(pol, base, better=CATALOGUE[column].better)
         assert diff["difference"] == pytest.approx(expected.mean)
         assert diff["difference_low"] == pytest.approx(expected.low, nan_ok=True)
-    bands = result.bands("poverty_rate")
+    bands = compare.bands(result, "poverty_rate")
     assert len(bands) == 24 and (bands["p10"] <= bands["mean"] + 1e-12).all()
-    over_time = result.difference_over_time("program_cost")
+    over_time = compare.difference_over_time(result, "program_cost")
     assert (over_time["mean"] > 0).any(), "the programme costs something on the policy side only"
-    manifest = json.loads(result.manifest_json())
+    manifest = json.loads(compare.manifest_json(result))
     assert manifest["seeds"] == result.seeds and manifest["root_seed"] == 11
-    assert manifest["scenarios"]["policy"]["hash"] == result.policy.content_hash()
-    assert manifest["scenarios"]["baseline"]["hash"] == result.baseline.content_hash()
+    assert manifest["scenarios"]["policy"]["hash"] == policy.content_hash()
+    assert manifest["scenarios"]["baseline"]["hash"] == baseline.content_hash()
     assert manifest["environment"]["mesa"]
-    back = pd.read_csv(io.BytesIO(result.runs_csv()))
+    back = pd.read_csv(io.BytesIO(compare.runs_csv(result)))
     assert list(back.columns[:4]) == ["arm", "scenario", "replication", "seed"] and len(back) == 6
-    ET.fromstring(charts.band_chart(bands, "Poverty", result.policy.run.start))
-    ET.fromstring(charts.difference_chart(over_time, "Cost", result.policy.run.start))
+    ET.fromstring(charts.band_chart(bands, "Poverty", policy.run.start))
+    ET.fromstring(charts.difference_chart(over_time, "Cost", policy.run.start))
 
 
 # ------------------------------------------------------------------ command line
@@ -274,7 +274,7 @@ def test_dashboard_command_refuses_a_busy_port(capsys):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert cli.main(["dashboard", "--port", str(port)]) == cli.EXIT_BAD_INPUT
+        assert cli.main(["dashboard", "--port", str(port)]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert f"127.0.0.1:{port}" in err and "already in use" in err and "Traceback" not in err
 

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import desmig_sim
+from desmig_sim.config.outcomes import COLUMNS
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.enums import MigrantStatus
-from desmig_sim.model.outcomes import COLUMNS
 from tests.helpers import SMALL_VILLAGES, draw_overrides, pooled, small_scenario
 
 PROPERTY = settings(

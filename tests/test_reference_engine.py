@@ -30,10 +30,10 @@ from hypothesis import strategies as st
 import desmig_sim
 from desmig_sim import DesmigratifModel, ReferenceModel, build_model
 from desmig_sim.cli.main import main as cli_main
+from desmig_sim.config.outcomes import OUTCOMES
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.enums import MigrantStatus, Route
 from desmig_sim.model.desmigratif_model import MONTH_PLAN
-from desmig_sim.model.outcomes import OUTCOMES
 from desmig_sim.reference.engines import ENGINE_MODELS
 from tests.helpers import COMPONENT_KEYS, draw_overrides, small_scenario
 

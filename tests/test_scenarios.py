@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 import desmig_sim
+from desmig_sim.config.outcomes import COLUMNS, POOLED
 from desmig_sim.config.scenario import scenario_from_dict
 from desmig_sim.core.errors import InputFileError, ScenarioError
-from desmig_sim.model.outcomes import COLUMNS, POOLED
 from tests.helpers import COMPONENT_KEYS, SCENARIOS, scenario_data, small_scenario
 
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))

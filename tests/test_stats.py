@@ -3,14 +3,13 @@ import math
 import numpy as np
 import pytest
 
+from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.core.stats import (
-    BETTER_WHEN_HIGHER,
     band,
     mean_interval,
     paired_difference,
     replications_needed,
 )
-from desmig_sim.model.outcomes import OUTCOMES
 
 
 def test_paired_difference_matches_a_hand_computed_case():
@@ -74,4 +73,4 @@ def test_replications_needed_gives_the_smallest_sufficient_count():
 
 
 def test_every_outcome_has_a_direction():
-    assert set(BETTER_WHEN_HIGHER) == set(OUTCOMES)
+    assert all(o.better in (-1, 0, 1) for o in CATALOGUE.values())

@@ -11,56 +11,34 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import Progress
 from rich.table import Table
 
+from desmig_sim.cli.arguments import port, positive_int, seed, target_width, year_month
+from desmig_sim.cli.compare import cmd_compare, cmd_demo
 from desmig_sim.cli.sweep import add_sweep_commands
-from desmig_sim.config.scenario import ENGINES, SCENARIO_DIR, Scenario, load_scenario
-from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
+from desmig_sim.cli.terminal import (
+    EXIT_INTERRUPTED,
+    console,
+    errors,
+    print_error,
+    progress_bar,
+)
+from desmig_sim.config.scenario import ENGINES, Scenario, load_scenario
 from desmig_sim.core.errors import InputFileError
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now
 from desmig_sim.core.version import __version__
-from desmig_sim.experiments.comparison import Comparison, compare
-from desmig_sim.experiments.horizons import HorizonError
 from desmig_sim.experiments.runner import run_replications
-from desmig_sim.model.outcomes import OUTCOMES
-from desmig_sim.reporting.comparison_report import difference_cells, write_comparison
 from desmig_sim.reporting.paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
 from desmig_sim.reporting.plots import plot_scenarios
-from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number, summary_table
-
-EXIT_BAD_INPUT = 2
-# Tables stay readable when output goes to a file or CI log (rich would assume 80 columns).
-console = Console(width=None if sys.stdout.isatty() else 120)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=errors,
-    )
+from desmig_sim.reporting.tables import format_number, summary_table
 
 
 def _run_many(
@@ -108,7 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = utc_now()
     clock = time.perf_counter()
     if args.replications > 1:
-        with _progress() as progress:
+        with progress_bar() as progress:
             seeds, tables = _run_many(scenario, args.replications, root, progress)
     else:
         seeds, tables = _run_many(scenario, 1, root, None)
@@ -145,161 +123,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_table(comparison: Comparison) -> pd.DataFrame:
-    """The demo's comparison table: each key outcome at the end of the run, baseline and programme."""
-    table = comparison.horizons
-    rows = table[(table["role"] == "policy") & (table["horizon"] == "end_of_run")].set_index("outcome")
-    rows = rows.loc[[c for c in KEY_OUTCOMES if c in rows.index]]
-    return pd.DataFrame(
-        {
-            "column": rows.index,
-            "outcome": [KEY_OUTCOMES[c][0] for c in rows.index],
-            "unit": rows["unit"].to_numpy(),
-            "baseline_mean": rows["baseline_mean"].to_numpy(),
-            "baseline_p10": rows["baseline_p10"].to_numpy(),
-            "baseline_p90": rows["baseline_p90"].to_numpy(),
-            "programme_mean": rows["mean"].to_numpy(),
-            "programme_p10": rows["p10"].to_numpy(),
-            "programme_p90": rows["p90"].to_numpy(),
-            "difference_mean": rows["diff_mean"].to_numpy(),
-            "difference_low": rows["diff_low"].to_numpy(),
-            "difference_high": rows["diff_high"].to_numpy(),
-            "share_better": rows["share_better"].to_numpy(),
-        }
-    )
-
-
-def _compare_with_progress(
-    scenarios: Sequence[str | Path],
-    replications: int,
-    *,
-    baseline: str | Path | None = None,
-    seed: int | None = None,
-    at: Sequence[str] = (),
-    workers: int = 1,
-) -> Comparison:
-    """:func:`desmig_sim.experiments.comparison.compare` with one progress bar (and ETA) per scenario."""
-    tasks: dict[str, int] = {}
-    with _progress() as progress:
-
-        def advance(name: str, done: int, total: int) -> None:
-            if name not in tasks:
-                tasks[name] = progress.add_task(name, total=total)
-            progress.update(tasks[name], completed=done)
-
-        return compare(
-            scenarios,
-            replications,
-            baseline=baseline,
-            seed=seed,
-            horizons=at,
-            workers=workers,
-            progress=advance,
-        )
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Baseline against the full programme on the same seeds: paired comparison, table and plots."""
-    comparison = _compare_with_progress(
-        [SCENARIO_DIR / "baseline.toml", SCENARIO_DIR / "full_program.toml"],
-        args.replications,
-        seed=args.seed,
-    )
-    out = Path(args.out)
-
-    def demo_files(stage: Path) -> list[Path]:
-        files = write_table(comparison.timeseries(), stage, "timeseries", parquet=False)
-        files += write_table(_demo_table(comparison), stage, "comparison", parquet=False)
-        title = " vs ".join(comparison.names)
-        files.append(plot_scenarios(comparison.tables, stage / "comparison.png", title=title))
-        return files
-
-    write_comparison(comparison, out, targets={}, argv=sys.argv, command="demo", extra=demo_files)
-    _show_comparison(comparison, None)
-    console.print(
-        f"Plots: [bold]{out / 'comparison.png'}[/bold], [bold]{out / 'forest.png'}[/bold];"
-        f" report [bold]{out / 'report.md'}[/bold]; tables and manifest in [bold]{out}[/bold]."
-    )
-    return 0
-
-
-def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> None:
-    """Print each policy's key outcomes at each horizon, and the replications needed if asked for."""
-    for policy in comparison.policies:
-        for h in comparison.horizon_points[policy]:
-            table = Table(
-                title=(
-                    f"{policy} vs {comparison.baseline}: {h.label.lower()} ({h.date}),"
-                    f" {comparison.replications} paired runs"
-                ),
-                title_justify="left",
-            )
-            for header in ("Outcome", comparison.baseline, policy, "Difference (95% CI)", "Runs better"):
-                table.add_column(header, justify="left" if header == "Outcome" else "right")
-            for cells in difference_cells(comparison, policy, h.name, bold=("[bold]", "[/bold]")):
-                table.add_row(*cells)
-            console.print(table)
-    if needed is not None and not needed.empty:
-        table = Table(title="Replications needed for the target interval widths", title_justify="left")
-        for header in ("Policy", "Horizon", "Outcome", "Target width", "Pilot width", "Replications needed"):
-            table.add_column(
-                header, justify="left" if header in {"Policy", "Horizon", "Outcome"} else "right"
-            )
-        for _, row in needed.iterrows():
-            n = row["replications_needed"]
-            table.add_row(
-                row["policy"],
-                f"{row['horizon']} ({row['date']})",
-                row["outcome"],
-                f"{row['target_width']:g}",
-                f"{row['pilot_width']:.4g}",
-                "more than 100,000" if pd.isna(n) else f"{int(n):,}",
-            )
-        console.print(table)
-        first = needed.iloc[0]
-        console.print(
-            "In Python: [bold]comparison.replications_needed("
-            f'"{first["outcome"]}", {first["target_width"]:g}, horizon="{first["horizon"]}")[/bold]'
-            " on a desmig_sim.compare(...) result, or desmig_sim.core.stats.replications_needed(sd, width).",
-            highlight=False,
-        )
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    """Run scenarios on the same seeds; write the paired comparison (report, tables, plots, manifest)."""
-    targets = dict(args.target_width or [])
-    if targets and args.replications < 2:
-        errors.print(
-            f"error: --target-width needs at least 2 pilot replications (--replications {args.replications});"
-            " allowed: --replications 2 or more",
-            highlight=False,
-            soft_wrap=True,
-        )
-        return EXIT_BAD_INPUT
-    try:
-        comparison = _compare_with_progress(
-            args.scenarios,
-            args.replications,
-            baseline=args.baseline,
-            seed=args.seed,
-            at=args.at or (),
-            workers=args.workers,
-        )
-    except HorizonError as exc:
-        errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-        return EXIT_BAD_INPUT
-    out = comparison.write(args.out, targets=targets, argv=sys.argv)
-    _show_comparison(comparison, comparison.replications_table(targets) if targets else None)
-    seconds = comparison.provenance["wall_seconds"]
-    console.print(
-        f"Report: [bold]{out / 'report.md'}[/bold]; tables, plots and manifest in [bold]{out}[/bold]."
-    )
-    console.print(
-        f"{comparison.replications} paired runs of {len(comparison.names)} scenarios in {seconds:.1f} s."
-    )
-    return 0
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; report the first problem of each bad file."""
     status = 0
@@ -307,8 +130,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             scenario = load_scenario(path)
         except InputFileError as exc:
-            errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-            status = EXIT_BAD_INPUT
+            status = print_error(exc)
             continue
         console.print(
             f"ok: {path} ({scenario.name}; components: {', '.join(scenario.enabled_components()) or 'none'})"
@@ -342,57 +164,6 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed: use a port from 1 to 65535")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed: use 1 or more")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed: use 0 to 2**63-1")
-    return value
-
-
-def _target_width(text: str) -> tuple[str, float]:
-    outcome, sep, width = text.partition("=")
-    if not sep or outcome not in OUTCOMES:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not OUTCOME=WIDTH with a known outcome; allowed outcomes: {', '.join(OUTCOMES)}"
-        )
-    try:
-        value = float(width)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"width {width!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"width {value:g} is not allowed: use a positive number")
-    return outcome, value
-
-
-def _year_month(text: str) -> str:
-    if not re.match(YEAR_MONTH_PATTERN, text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month: use YYYY-MM, e.g. 2020-08")
-    return text
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``desmig-sim``."""
     parser = argparse.ArgumentParser(
@@ -404,8 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run a scenario file (with replications)")
     p.add_argument("scenario", help="scenario TOML file, e.g. scenarios/baseline.toml")
-    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's run.seed)")
-    p.add_argument("--replications", "-r", type=_positive_int, default=1, help="number of runs (default 1)")
+    p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
+    p.add_argument("--replications", "-r", type=positive_int, default=1, help="number of runs (default 1)")
     p.add_argument("--out", help="output folder (default: results/<scenario file name>)")
     p.add_argument("--no-plot", action="store_true", help="do not draw the PNG plot")
     p.add_argument(
@@ -416,8 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="baseline vs full programme on paired seeds, with a plot")
-    p.add_argument("--replications", "-r", type=_positive_int, default=10, help="paired runs (default 10)")
-    p.add_argument("--seed", type=_seed, help="root seed (default: the baseline's run.seed)")
+    p.add_argument("--replications", "-r", type=positive_int, default=10, help="paired runs (default 10)")
+    p.add_argument("--seed", type=seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
     p.set_defaults(func=cmd_demo)
 
@@ -429,20 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
         "scenarios", nargs="+", help="scenario TOML files; the first is the baseline unless --baseline"
     )
     p.add_argument("--baseline", help="baseline scenario file (default: the first scenario given)")
-    p.add_argument("--replications", "-r", type=_positive_int, default=10, help="paired runs (default 10)")
-    p.add_argument("--seed", type=_seed, help="root seed (default: the baseline's run.seed)")
+    p.add_argument("--replications", "-r", type=positive_int, default=10, help="paired runs (default 10)")
+    p.add_argument("--seed", type=seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/compare", help="output folder (default results/compare)")
-    p.add_argument(
-        "--at", nargs="+", type=_year_month, metavar="YYYY-MM", help="further months to compare at"
-    )
+    p.add_argument("--at", nargs="+", type=year_month, metavar="YYYY-MM", help="further months to compare at")
     p.add_argument(
         "--target-width",
         action="append",
-        type=_target_width,
+        type=target_width,
         metavar="OUTCOME=WIDTH",
         help="print the replications needed for a 95%% CI of the difference this wide (repeatable)",
     )
-    p.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default 1)")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("validate", help="check scenario files")
@@ -456,10 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="fail if docs/parameters.md is out of date")
     p.set_defaults(func=cmd_docs)
 
-    add_sweep_commands(sub, _positive_int)  # sweep, sensitivity, export (desmig_sim/sweep_cli.py)
+    add_sweep_commands(sub)  # sweep, sensitivity, export (desmig_sim/sweep_cli.py)
 
     p = sub.add_parser("dashboard", help="start the workshop dashboard in the browser (Solara)")
-    p.add_argument("--port", type=_port, default=8765, help="port to listen on (default 8765)")
+    p.add_argument("--port", type=port, default=8765, help="port to listen on (default 8765)")
     p.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
     )
@@ -473,11 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputFileError as exc:
-        errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-        return EXIT_BAD_INPUT
+        return print_error(exc)
     except KeyboardInterrupt:
         errors.print("interrupted: nothing was written.")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -12,13 +12,18 @@ from typing import Any
 
 from rich.table import Table
 
+from desmig_sim.cli.arguments import positive_int
+from desmig_sim.cli.terminal import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_RUNS_FAILED,
+    console,
+    errors,
+    progress_bar,
+)
 from desmig_sim.experiments.executors import EXECUTORS
 from desmig_sim.experiments.spec import Experiment, load_experiment
 from desmig_sim.experiments.sweeps import SweepReport, check_resumable, export, run_sweep
-
-EXIT_RUNS_FAILED = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
 
 
 def _experiment(args: argparse.Namespace) -> Experiment:
@@ -30,8 +35,6 @@ def _experiment(args: argparse.Namespace) -> Experiment:
 
 
 def _bad_executor(args: argparse.Namespace) -> bool:
-    from desmig_sim.cli.main import errors
-
     if args.scheduler and args.executor != "dask":
         errors.print(f"error: --scheduler needs --executor dask (not {args.executor})", highlight=False)
         return True
@@ -39,11 +42,9 @@ def _bad_executor(args: argparse.Namespace) -> bool:
 
 
 def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> SweepReport:
-    from desmig_sim.cli.main import _progress
-
     if not args.restart:
         check_resumable(experiment, args.out)
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task(experiment.name, total=experiment.runs)
 
         def update(done: int, total: int) -> None:
@@ -61,8 +62,6 @@ def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> Sw
 
 
 def _summary(report: SweepReport) -> int:
-    from desmig_sim.cli.main import console, errors
-
     table = Table(title=f"Sweep {report.out}", title_justify="left")
     for header in ("runs", "done now", "failed", "skipped (already stored)", "time", "executor"):
         table.add_column(header, justify="right")
@@ -101,14 +100,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _interrupted(args: argparse.Namespace) -> None:
-    from desmig_sim.cli.main import errors
-
     errors.print(f"interrupted: finished runs are stored in {args.out}; run the same command to resume.")
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Run or resume the sweep, then write Sobol' or Morris indices, tables and plots."""
-    from desmig_sim.cli.main import console
     from desmig_sim.experiments.sensitivities import check_design, write_sensitivity
     from desmig_sim.experiments.sweeps import results
 
@@ -135,38 +131,36 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a sweep's tidy tables and manifest as CSV or Parquet."""
-    from desmig_sim.cli.main import console
-
     target = export(args.folder, args.format, args.to)
     console.print(f"Exported to [bold]{target}[/bold].")
     return 0
 
 
-def _add_run_options(p: argparse.ArgumentParser, positive: Any) -> None:
+def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("experiment", help="experiment TOML file, e.g. experiments/component_ablation.toml")
     p.add_argument("--out", required=True, help="sweep folder (store, manifest); resumed if it exists")
     p.add_argument(
         "--executor", choices=EXECUTORS, default="serial", help="where runs execute (default serial)"
     )
-    p.add_argument("--workers", type=positive, help="worker processes (default: CPU count)")
+    p.add_argument("--workers", type=positive_int, help="worker processes (default: CPU count)")
     p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--restart", action="store_true", help="discard the runs stored in --out and start again")
     quick = p.add_argument_group("reduced form (quick checks; a different experiment hash)")
-    quick.add_argument("--months", type=positive, help="run window in months")
-    quick.add_argument("--villages", type=positive, help="keep the first N villages")
-    quick.add_argument("--households", type=positive, help="households per village")
-    quick.add_argument("--replications", type=positive, help="replications per design point")
-    quick.add_argument("--samples", type=positive, help="the design's samples (not full factorial)")
+    quick.add_argument("--months", type=positive_int, help="run window in months")
+    quick.add_argument("--villages", type=positive_int, help="keep the first N villages")
+    quick.add_argument("--households", type=positive_int, help="households per village")
+    quick.add_argument("--replications", type=positive_int, help="replications per design point")
+    quick.add_argument("--samples", type=positive_int, help="the design's samples (not full factorial)")
 
 
-def add_sweep_commands(sub: Any, positive: Any) -> None:
+def add_sweep_commands(sub: Any) -> None:
     """Register ``sweep``, ``sensitivity`` and ``export`` on the ``desmig-sim`` subparsers."""
     p = sub.add_parser("sweep", help="run or resume an experiment's sweep (resumable store)")
-    _add_run_options(p, positive)
+    _add_run_options(p)
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("sensitivity", help="sweep, then Sobol' or Morris sensitivity indices and plots")
-    _add_run_options(p, positive)
+    _add_run_options(p)
     p.set_defaults(func=cmd_sensitivity)
 
     p = sub.add_parser("export", help="export a sweep's tidy results (CSV or Parquet) with its manifest")

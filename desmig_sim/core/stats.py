@@ -16,35 +16,6 @@ from typing import Literal
 import numpy as np
 from scipy import stats as sps
 
-#: Whether a higher value of an outcome column is better for the village (+1), worse (-1), or
-#: neither (0: a count or a flow whose direction is not a welfare judgement, e.g. programme cost).
-BETTER_WHEN_HIGHER: dict[str, int] = {
-    "income_per_capita_mean": 1,
-    "income_per_capita_median": 1,
-    "poverty_rate": -1,
-    "gini": -1,
-    "departures_procedural": 0,
-    "departures_non_procedural": -1,
-    "non_procedural_share": -1,
-    "non_procedural_share_12m": -1,
-    "migrants_abroad_procedural": 0,
-    "migrants_abroad_non_procedural": -1,
-    "remittances_received": 1,
-    "remittance_fees_and_losses": -1,
-    "productive_investment": 1,
-    "coop_members": 1,
-    "coop_savings": 1,
-    "coop_loans_outstanding": 0,
-    "coop_active": 1,
-    "businesses_active": 1,
-    "local_jobs": 1,
-    "children_in_school_share": 1,
-    "deaths_abroad": -1,
-    "deportations": -1,
-    "returns": 0,
-    "program_cost": 0,
-}
-
 
 @dataclass(frozen=True)
 class Interval:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import markdown
 import solara
 import solara.lab
 from mesa.visualization.solara_viz import ModelController
@@ -25,8 +24,9 @@ from mesa.visualization.utils import update_counter
 
 from desmig_sim.config.components import ComponentsSettings
 from desmig_sim.config.scenario import Scenario
-from desmig_sim.dashboard import charts, compare
+from desmig_sim.dashboard import charts
 from desmig_sim.dashboard.about import ABOUT_MARKDOWN, ODD_PATH, odd_markdown
+from desmig_sim.dashboard.compare_view import CompareView
 from desmig_sim.dashboard.controls import (
     COMPONENT_TITLES,
     ChangeResult,
@@ -41,8 +41,8 @@ from desmig_sim.dashboard.controls import (
 )
 from desmig_sim.dashboard.presets import Preset, discover_presets
 from desmig_sim.dashboard.village import LEGEND, ties_path, village_layout, village_status, village_svg
+from desmig_sim.dashboard.widgets import Prose
 from desmig_sim.model.desmigratif_model import DesmigratifModel
-from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number
 
 TITLE = "Desmigratif village simulator"
 
@@ -80,13 +80,6 @@ def build_model(scenario: Scenario, village: str) -> tuple[DesmigratifModel, dic
     """The live model of one village and the keyword arguments that re-create it on reset."""
     params = {"scenario": live_scenario(scenario, village), "seed": scenario.run.seed, "agents": False}
     return DesmigratifModel(**params), params
-
-
-@solara.component
-def Prose(text: str):
-    """Markdown text rendered on the server (python-markdown): no math or code script from a CDN."""
-    html = solara.use_memo(lambda: markdown.markdown(text, extensions=["tables", "fenced_code"]), [text])
-    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["dm-prose"])
 
 
 @solara.component
@@ -187,136 +180,6 @@ def LiveCharts(model: DesmigratifModel, tick: int):
             solara.Info("Press ▶ (play) or Step: the charts fill in month by month.", dense=True)
         svgs = "".join(f"<div>{svg}</div>" for svg in charts.live_charts(model))
         solara.HTML(tag="div", unsafe_innerHTML=svgs, classes=["dm-charts"])
-
-
-@solara.component
-def CompareView(scenario: Scenario, village: str):
-    """Baseline against the policy over several seeds, in the background, with downloads."""
-    replications = solara.use_reactive(10)
-    months = solara.use_reactive(min(scenario.run.months, 120))
-    scope = solara.use_reactive("all")
-    progress = solara.use_reactive((0, 0))
-    message = solara.use_reactive(None)
-
-    def work(policy: Scenario, runs: int) -> compare.Comparison:
-        return compare.run_comparison(policy, runs, progress=lambda done, total: progress.set((done, total)))
-
-    task = solara.lab.use_task(work, dependencies=None, raise_error=False)
-
-    def start():
-        try:
-            policy = compare.comparison_scenario(
-                scenario, months=int(months.value), village=None if scope.value == "all" else village
-            )
-        except Exception as exc:  # a refused setting must never reach the server
-            message.set(str(exc))
-            return
-        if not policy.enabled_components():
-            message.set("No programme component is switched on: switch one on in the left panel first.")
-            return
-        message.set(None)
-        progress.set((0, 2 * int(replications.value)))
-        task(policy, int(replications.value))
-
-    with solara.Card("Compare: the programme against no programme"):
-        Prose(
-            "Runs the scenario as set on the left **with** the programme and **without** it (every"
-            " component off, everything else the same), on the same seeds: each pair of runs shares"
-            " its chance events (common random numbers), so the paired difference shows the"
-            " programme's effect. Runs take about a second each for all villages."
-        )
-        with solara.Row(style={"flex-wrap": "wrap", "gap": "24px"}):
-            with solara.Column(style={"min-width": "220px"}):
-                solara.SliderInt("Runs (seeds) per side", value=replications, min=2, max=30)
-                solara.Text(f"{replications.value} seeds", classes=["dm-help"])
-            with solara.Column(style={"min-width": "220px"}):
-                solara.SliderInt("Months", value=months, min=6, max=scenario.run.months)
-                solara.Text(f"{months.value} months from {scenario.run.start}", classes=["dm-help"])
-            solara.Select(
-                "Villages",
-                value=scope,
-                values=["all", "chosen village"],
-                style={"min-width": "200px"},
-            )
-            solara.Button(
-                "Run comparison", color="primary", on_click=start, disabled=task.pending, icon_name="mdi-play"
-            )
-        if message.value:
-            solara.Warning(message.value)
-        if task.pending:
-            done, total = progress.value
-            solara.ProgressLinear(value=100.0 * done / max(total, 1), color="primary")
-            solara.Text(f"Running in the background: {done} of {total} runs done.", classes=["dm-sub"])
-        if task.error:
-            solara.Error(f"The comparison stopped: {task.exception}")
-        result = task.value if task.finished and not task.error else None
-    if result is not None:
-        CompareResults(result)
-
-
-@solara.component
-def CompareResults(result: compare.Comparison):
-    """The comparison's charts (for a chosen outcome), table of paired differences and downloads."""
-    labels = {v[0]: c for c, v in KEY_OUTCOMES.items()}
-    chosen = solara.use_reactive(KEY_OUTCOMES["non_procedural_share_12m"][0])
-    outcome = labels[chosen.value]
-
-    def draw() -> str:
-        start = result.policy.run.start
-        band = charts.band_chart(result.bands(outcome), "Mean and 10-90% band over runs", start)
-        difference = charts.difference_chart(
-            result.difference_over_time(outcome), "Paired difference with its 95% interval", start
-        )
-        return f"<div>{band}</div><div>{difference}</div>"
-
-    drawn = solara.use_memo(draw, [result, outcome])
-    with solara.Card(f"Results: {len(result.seeds)} paired runs, {result.policy.run.months} months"):
-        solara.Select(
-            "Outcome shown in the charts", value=chosen, values=list(labels), style={"max-width": "460px"}
-        )
-        solara.HTML(tag="div", unsafe_innerHTML=drawn, classes=["dm-compare"])
-        solara.Text(
-            f"Left: {result.baseline.name} (grey) and {result.policy.name} (blue). Right: programme"
-            " minus no programme, run by run on the same seeds.",
-            classes=["dm-help"],
-        )
-        DifferenceTable(result)
-        with solara.Row(style={"flex-wrap": "wrap", "gap": "12px"}):
-            solara.FileDownload(result.runs_csv, filename="compare_runs.csv", label="Download results (CSV)")
-            solara.FileDownload(
-                result.timeseries_csv,
-                filename="compare_timeseries.csv",
-                label="Download monthly series (CSV)",
-            )
-            solara.FileDownload(
-                result.manifest_json, filename="manifest.json", label="Download manifest (JSON)"
-            )
-
-
-def difference_markdown(result: compare.Comparison) -> str:
-    """Key outcomes as a Markdown table: both means, the paired difference and its 95% interval."""
-    rows = []
-    for _, row in result.differences.iterrows():
-        unit = row["unit"]
-        share = row["share_policy_better"]
-        name = row["outcome"] if "whole run" in row["outcome"] else f"{row['outcome']} ({row['over']})"
-        rows.append(
-            f"| {name} | {format_number(row['baseline_mean'], unit)}"
-            f" | {format_number(row['policy_mean'], unit)} | {format_number(row['difference'], unit)}"
-            f" | {format_number(row['difference_low'], unit)}"
-            f" to {format_number(row['difference_high'], unit)}"
-            f" | {'-' if share != share else f'{share:.0%}'} |"
-        )
-    return (
-        "| Outcome | No programme | Programme | Difference | 95% interval | Runs where the programme"
-        " does better |\n|:--|--:|--:|--:|--:|--:|\n" + "\n".join(rows)
-    )
-
-
-@solara.component
-def DifferenceTable(result: compare.Comparison):
-    """The table of paired differences (computed once per result)."""
-    Prose(solara.use_memo(lambda: difference_markdown(result), [result]))
 
 
 @solara.component

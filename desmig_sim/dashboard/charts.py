@@ -1,10 +1,11 @@
 """Charts of the dashboard, drawn as small SVG images.
 
-Plain SVG keeps a redraw at every month to about a millisecond and needs no JavaScript library
-from the internet (the workshop room may have none). Live charts read the model's outcome table
-(the pooled rows, read from its recorder); the compare charts read a
-:class:`~desmig_sim.dashboard.compare.Comparison`. Money is shown in thousands or millions of
-rupiah so that axis labels stay short.
+Plain SVG keeps a redraw at every month to about a millisecond and needs no JavaScript library from
+the internet (the workshop room may have none). Live charts read the model's outcome table (the
+pooled rows, read from its recorder); the compare charts read a
+:class:`~desmig_sim.experiments.comparison.Comparison` (through
+:mod:`desmig_sim.dashboard.compare`). Money is shown in thousands or millions of rupiah so that axis
+labels stay short.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from desmig_sim.config.outcomes import CATALOGUE, LIVE_OUTCOMES
 from desmig_sim.core.calendar import format_year_month, parse_year_month
 from desmig_sim.model.desmigratif_model import DesmigratifModel
-from desmig_sim.model.outcomes import OUTCOMES
 
 POLICY_COLOUR, BASELINE_COLOUR = "#0072B2", "#7F7F7F"
 
@@ -33,15 +34,14 @@ class LiveChart:
     scale: float = 1.0
 
 
+def chart_of(column: str) -> LiveChart:
+    """The chart of an outcome column, titled with its label and unit from the catalogue."""
+    outcome = CATALOGUE[column]
+    return LiveChart(column, f"{outcome.label} ({outcome.display_unit})", outcome.display_divisor)
+
+
 #: The live charts, in display order.
-LIVE_CHARTS: tuple[LiveChart, ...] = (
-    LiveChart("income_per_capita_mean", "Income per person (Rp thousand a month)", 1e3),
-    LiveChart("poverty_rate", "Poverty rate (share of households)"),
-    LiveChart("non_procedural_share_12m", "Departures without papers, last 12 months (share)"),
-    LiveChart("remittances_received", "Remittances received (Rp million a month)", 1e6),
-    LiveChart("coop_savings", "Cooperative savings (Rp million)", 1e6),
-    LiveChart("program_cost", "Programme cost (Rp million a month)", 1e6),
-)
+LIVE_CHARTS: tuple[LiveChart, ...] = tuple(chart_of(c) for c in LIVE_OUTCOMES)
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def pooled_series(model: DesmigratifModel, column: str) -> np.ndarray:
     building a data frame at every redraw.
     """
     recorder = model.recorder
-    return recorder.values[: recorder.months_recorded, -1, list(OUTCOMES).index(column)].copy()
+    return recorder.values[: recorder.months_recorded, -1, list(CATALOGUE).index(column)].copy()
 
 
 def live_charts(model: DesmigratifModel) -> list[str]:

@@ -1,30 +1,29 @@
 """The compare view's computation: the policy against the same scenario without the programme.
 
-Both scenarios run on the same replication seeds spawned from one root seed
-(:func:`~desmig_sim.experiments.runner.run_replications`), so replication ``i`` of each shares its random
-streams (common random numbers) and the paired difference ``policy_i - baseline_i`` measures the
-programme's effect with far less noise than two independent samples. Bands and paired differences
-come from :mod:`desmig_sim.core.stats`; nothing here computes statistics of its own. No UI here.
+The comparison itself is :func:`desmig_sim.experiments.comparison.compare`: both scenarios run on
+the same replication seeds spawned from one root seed, so replication ``i`` of each shares its
+random streams (common random numbers) and the paired difference ``policy_i - baseline_i``
+measures the programme's effect with far less noise than two independent samples. This module
+only chooses the two scenarios and reshapes the comparison into the view's tables and downloads.
+No UI here.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from desmig_sim.config.outcomes import KEY_OUTCOMES, OUTCOMES, POOLED
 from desmig_sim.config.scenario import Scenario, scenario_from_dict
-from desmig_sim.core.provenance import environment, utc_now
-from desmig_sim.core.stats import BETTER_WHEN_HIGHER, band, paired_difference
+from desmig_sim.core.provenance import environment
 from desmig_sim.dashboard.controls import SOURCE, live_scenario
-from desmig_sim.experiments.runner import RunResult, run_replications, seeds_for
+from desmig_sim.experiments.comparison import Comparison, compare
 from desmig_sim.model.components import COMPONENTS
-from desmig_sim.model.outcomes import OUTCOMES, POOLED
-from desmig_sim.reporting.tables import KEY_OUTCOMES, end_values
+from desmig_sim.reporting.tables import summary_label
 
 #: Labels of the two arms of a comparison.
 BASELINE, POLICY = "baseline", "policy"
@@ -59,132 +58,103 @@ def comparison_scenario(
     return scenario
 
 
-@dataclass
-class Comparison:
-    """Replicated runs of a policy and its baseline on common random numbers.
-
-    Attributes:
-        baseline: The scenario without the programme.
-        policy: The scenario with the programme as set in the dashboard.
-        root_seed: The root seed the replication seeds were spawned from.
-        seeds: One seed per replication, shared by both scenarios.
-        timeseries: Pooled monthly outcomes of every run: ``arm``, ``scenario``, ``replication``,
-            ``seed``, ``month``, ``date`` and the outcome columns.
-        runs: One row per run: ``arm``, ``scenario``, ``replication``, ``seed`` and the key outcomes
-            at the end of the horizon (or summed over the run, see ``reporting.KEY_OUTCOMES``).
-        differences: One row per key outcome: means of both arms and the paired difference with its
-            95% interval and the share of replications in which the policy does better.
-        manifest: Provenance: seeds, scenarios and their hashes, versions, times.
-    """
-
-    baseline: Scenario
-    policy: Scenario
-    root_seed: int
-    seeds: list[int]
-    timeseries: pd.DataFrame
-    runs: pd.DataFrame
-    differences: pd.DataFrame
-    manifest: dict[str, Any] = field(default_factory=dict)
-
-    def _matrix(self, arm: str, column: str) -> np.ndarray:
-        """Values of ``column``, one row per replication and one column per month."""
-        rows = self.timeseries[self.timeseries["arm"] == arm]
-        return rows.pivot(index="replication", columns="month", values=column).to_numpy()
-
-    def bands(self, column: str) -> pd.DataFrame:
-        """Per arm and month: the mean over replications and the 10-90% band (``stats.band``)."""
-        dates = self.timeseries.drop_duplicates("month").set_index("month")["date"]
-        frames = []
-        for arm, scenario in ((BASELINE, self.baseline), (POLICY, self.policy)):
-            values = self._matrix(arm, column)
-            low, high = zip(*(band(values[:, j]) for j in range(values.shape[1])), strict=True)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "arm": arm,
-                        "scenario": scenario.name,
-                        "month": dates.index,
-                        "date": dates.to_numpy(),
-                        "mean": values.mean(axis=0),
-                        "p10": low,
-                        "p90": high,
-                    }
-                )
-            )
-        return pd.concat(frames, ignore_index=True)
-
-    def difference_over_time(self, column: str) -> pd.DataFrame:
-        """Per month: the mean paired difference policy - baseline and its 95% interval."""
-        dates = self.timeseries.drop_duplicates("month").set_index("month")["date"]
-        policy, baseline = self._matrix(POLICY, column), self._matrix(BASELINE, column)
-        better = BETTER_WHEN_HIGHER.get(column, 0)
-        rows = [
-            paired_difference(policy[:, j], baseline[:, j], better=better).as_dict()
-            for j in range(policy.shape[1])
-        ]
-        frame = pd.DataFrame(rows)
-        frame.insert(0, "date", dates.to_numpy())
-        frame.insert(0, "month", dates.index)
-        return frame
-
-    def runs_csv(self) -> bytes:
-        """The per-run results as CSV bytes (for the download)."""
-        return self.runs.to_csv(index=False).encode("utf-8")
-
-    def timeseries_csv(self) -> bytes:
-        """The pooled monthly outcomes of every run as CSV bytes (for the download)."""
-        return self.timeseries.to_csv(index=False).encode("utf-8")
-
-    def manifest_json(self) -> bytes:
-        """The manifest as JSON bytes (for the download)."""
-        return (json.dumps(self.manifest, indent=2, default=str) + "\n").encode("utf-8")
+def baseline_of(comparison: Comparison) -> Scenario:
+    """The scenario without the programme."""
+    return comparison.scenarios[comparison.baseline]
 
 
-def _pooled(results: list[RunResult], arm: str) -> pd.DataFrame:
+def policy_of(comparison: Comparison) -> Scenario:
+    """The scenario with the programme as set in the dashboard."""
+    return comparison.scenarios[comparison.policies[0]]
+
+
+def _arm(comparison: Comparison, name: str) -> str:
+    return BASELINE if name == comparison.baseline else POLICY
+
+
+def bands(comparison: Comparison, column: str) -> pd.DataFrame:
+    """Per arm and month: the mean over replications and the 10-90% band."""
+    rows = comparison.over_time[comparison.over_time["outcome"] == column]
+    frame = rows[["scenario", "month", "date", "mean", "p10", "p90"]].reset_index(drop=True)
+    frame.insert(0, "arm", [_arm(comparison, n) for n in frame["scenario"]])
+    return frame
+
+
+def difference_over_time(comparison: Comparison, column: str) -> pd.DataFrame:
+    """Per month: the mean paired difference policy - baseline and its 95% interval."""
+    frame = comparison.differences_over_time()
+    rows = frame[frame["outcome"] == column]
+    return rows[["month", "date", "mean", "low", "high", "sd", "n", "share_better"]].reset_index(drop=True)
+
+
+def differences(comparison: Comparison) -> pd.DataFrame:
+    """One row per key outcome at the end of the run: both means and the paired difference."""
+    rows = comparison.key_outcomes_at()
+    named = {"mean": "policy_mean", "diff_mean": "difference", "diff_low": "difference_low"}
+    named |= {"diff_high": "difference_high", "share_better": "share_policy_better"}
+    frame = rows[["unit", "baseline_mean", *named]].rename(columns=named)
+    frame.insert(1, "over", ["whole run" if a == "cumulative" else "last month" for a in rows["aggregation"]])
+    frame.insert(0, "outcome", [summary_label(c) for c in rows.index])
+    frame.insert(0, "column", rows.index)
+    return frame.reset_index(drop=True)
+
+
+def runs(comparison: Comparison) -> pd.DataFrame:
+    """One row per run: arm, scenario, replication, seed and the key outcomes at the end of the run."""
+    keys = [c for c in KEY_OUTCOMES if c in comparison.outcomes]
+    index = [comparison.columns.index(c) for c in keys]
     frames = []
-    for i, result in enumerate(results):
-        rows = result.timeseries[result.timeseries["village"] == POOLED].drop(columns="village")
-        frame = rows.copy()
-        frame.insert(0, "seed", result.seed)
-        frame.insert(0, "replication", i)
-        frame.insert(0, "scenario", result.scenario.name)
-        frame.insert(0, "arm", arm)
+    for name in (comparison.baseline, *comparison.policies):
+        values = comparison.values_at(name, int(comparison.months[-1]))[:, index]
+        frame = pd.DataFrame(values, columns=keys)
+        frame.insert(0, "seed", comparison.seeds)
+        frame.insert(0, "replication", np.arange(comparison.replications))
+        frame.insert(0, "scenario", name)
+        frame.insert(0, "arm", _arm(comparison, name))
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 
-def _per_run(results: list[RunResult], arm: str) -> pd.DataFrame:
-    values = end_values([r.timeseries for r in results])
-    values.insert(0, "seed", [r.seed for r in results])
-    values.insert(0, "replication", range(len(results)))
-    values.insert(0, "scenario", results[0].scenario.name)
-    values.insert(0, "arm", arm)
-    return values
+def timeseries(comparison: Comparison) -> pd.DataFrame:
+    """Pooled monthly outcomes of every run, with the arm of each (counts stay whole numbers)."""
+    frame = comparison.timeseries()
+    frame = frame[frame["village"] == POOLED].drop(columns="village").reset_index(drop=True)
+    frame.insert(0, "arm", [_arm(comparison, n) for n in frame["scenario"]])
+    return frame
 
 
-def _differences(runs: pd.DataFrame) -> pd.DataFrame:
-    policy = runs[runs["arm"] == POLICY].sort_values("replication")
-    baseline = runs[runs["arm"] == BASELINE].sort_values("replication")
-    rows = []
-    for column, (label, unit, how) in KEY_OUTCOMES.items():
-        diff = paired_difference(
-            policy[column].to_numpy(), baseline[column].to_numpy(), better=BETTER_WHEN_HIGHER.get(column, 0)
-        )
-        rows.append(
-            {
-                "column": column,
-                "outcome": label,
-                "unit": unit,
-                "over": "whole run" if how == "sum" else "last month",
-                "baseline_mean": baseline[column].mean(),
-                "policy_mean": policy[column].mean(),
-                "difference": diff.mean,
-                "difference_low": diff.low,
-                "difference_high": diff.high,
-                "share_policy_better": diff.share_better,
-            }
-        )
-    return pd.DataFrame(rows)
+def manifest(comparison: Comparison) -> dict[str, Any]:
+    """Provenance: seeds, scenarios and their hashes, versions, times."""
+    return {
+        "command": "dashboard compare",
+        "root_seed": comparison.root_seed,
+        "replications": comparison.replications,
+        "seeds": comparison.seeds,
+        "common_random_numbers": "replication i of both scenarios runs on seeds[i]",
+        "scenarios": {
+            arm: {"name": sc.name, "hash": sc.content_hash(), "scenario": sc.to_dict()}
+            for arm, sc in ((BASELINE, baseline_of(comparison)), (POLICY, policy_of(comparison)))
+        },
+        "outcomes": {c: OUTCOMES[c] for c in KEY_OUTCOMES},
+        "started": comparison.provenance.get("started"),
+        "finished": comparison.provenance.get("finished"),
+        "environment": environment(),
+    }
+
+
+def runs_csv(comparison: Comparison) -> bytes:
+    """The per-run results as CSV bytes (for the download)."""
+    return runs(comparison).to_csv(index=False).encode("utf-8")
+
+
+def timeseries_csv(comparison: Comparison) -> bytes:
+    """The pooled monthly outcomes of every run as CSV bytes (for the download)."""
+    return timeseries(comparison).to_csv(index=False).encode("utf-8")
+
+
+def manifest_json(comparison: Comparison) -> bytes:
+    """The manifest as JSON bytes (for the download)."""
+    return (json.dumps(manifest(comparison), indent=2, default=str) + "\n").encode("utf-8")
 
 
 def run_comparison(
@@ -203,38 +173,15 @@ def run_comparison(
         progress: Called with (runs done, runs in all) after each run.
 
     Returns:
-        The comparison, with its tables and manifest.
+        The comparison (:class:`desmig_sim.experiments.comparison.Comparison`), baseline first.
     """
-    baseline = without_programme(policy)
+    total, done = 2 * replications, 0
+
+    def advance(_name: str, _done: int, _total: int) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
     root = policy.run.seed if seed is None else int(seed)
-    total = 2 * replications
-    started = utc_now()
-
-    def report(offset: int) -> Callable[[int], None] | None:
-        if progress is None:
-            return None
-        return lambda done: progress(offset + done, total)
-
-    base_results = run_replications(baseline, replications, root, progress=report(0))
-    policy_results = run_replications(policy, replications, root, progress=report(replications))
-    timeseries = pd.concat(
-        [_pooled(base_results, BASELINE), _pooled(policy_results, POLICY)], ignore_index=True
-    )
-    runs = pd.concat([_per_run(base_results, BASELINE), _per_run(policy_results, POLICY)], ignore_index=True)
-    seeds = seeds_for(policy, replications, root)
-    manifest = {
-        "command": "dashboard compare",
-        "root_seed": root,
-        "replications": replications,
-        "seeds": seeds,
-        "common_random_numbers": "replication i of both scenarios runs on seeds[i]",
-        "scenarios": {
-            arm: {"name": sc.name, "hash": sc.content_hash(), "scenario": sc.to_dict()}
-            for arm, sc in ((BASELINE, baseline), (POLICY, policy))
-        },
-        "outcomes": {c: OUTCOMES[c] for c in KEY_OUTCOMES},
-        "started": started,
-        "finished": utc_now(),
-        "environment": environment(),
-    }
-    return Comparison(baseline, policy, root, seeds, timeseries, runs, _differences(runs), manifest)
+    return compare([without_programme(policy), policy], replications, seed=root, progress=advance)

@@ -27,7 +27,8 @@ from desmig_sim.config.scenario import Scenario, scenario_from_dict
 from desmig_sim.core.errors import ExperimentError
 from desmig_sim.core.provenance import utc_now
 from desmig_sim.experiments.runner import run
-from desmig_sim.experiments.spec import Experiment, OutcomeSpec, outcome_value, scenario_with
+from desmig_sim.experiments.schema import OutcomeSpec
+from desmig_sim.experiments.spec import Experiment, outcome_value, scenario_with
 from desmig_sim.experiments.store import FAILED, OK, RunRecord
 
 ExecutorName = Literal["serial", "process", "dask"]

@@ -1,8 +1,17 @@
-"""Running scenarios: one run, or replications on seeds spawned from one root seed."""
+"""Running scenarios: one run, or many (replications, comparisons) serially or in worker processes.
+
+:func:`run` runs one scenario on one seed. :func:`run_jobs` is the one loop that runs a list of
+(scenario, seed) jobs, serially or in processes, with progress; replications
+(:func:`run_replications`), comparisons (:func:`desmig_sim.experiments.comparison.compare`), the
+command line and the dashboard all run their replications through it. Sweeps run
+:func:`run` per design point through their executors (:mod:`desmig_sim.experiments.executors`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +36,7 @@ class RunResult:
         timeseries: One row per month and village plus pooled rows (``village == "ALL"``).
         manifest: Provenance: versions, scenario and hash, seed, start and end time.
         model: The model at the end of the run (for inspection in a notebook).
+        seconds: Wall-clock seconds the run took (set by :func:`run_jobs`).
     """
 
     scenario: Scenario
@@ -34,6 +44,7 @@ class RunResult:
     timeseries: pd.DataFrame
     manifest: dict[str, Any]
     model: DesmigratifModel | None = field(default=None, repr=False)
+    seconds: float = 0.0
 
     def pooled(self) -> pd.DataFrame:
         """The rows pooled over villages, indexed by month."""
@@ -97,6 +108,59 @@ def seeds_for(scenario: Scenario, replications: int, seed: int | None = None) ->
     return [root] if replications == 1 else replication_seeds(root, replications)
 
 
+#: One job of :func:`run_jobs`: a scenario and the seed to run it on.
+Job = tuple[Scenario, int]
+
+
+def _run_job(scenario: Scenario, seed: int, engine: Engine | None) -> RunResult:
+    """One job without agents or the final model (module level, so that worker processes can run it)."""
+    clock = time.perf_counter()
+    result = run(scenario, seed, agents=False, keep_model=False, engine=engine)
+    result.seconds = time.perf_counter() - clock
+    return result
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    *,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+    engine: Engine | None = None,
+) -> list[RunResult]:
+    """Run (scenario, seed) jobs, serially or in worker processes; results in job order.
+
+    Every job runs on its own seed, so the results are the same whatever the number of workers
+    and the order in which the jobs finish.
+
+    Args:
+        jobs: The jobs, each a scenario and a seed.
+        workers: Worker processes; 1 runs the jobs one after another in this process.
+        progress: Called with the index (in ``jobs``) of each job as it finishes.
+        engine: ``"vectorised"`` or ``"reference"``; each scenario's ``run.engine`` when omitted.
+
+    Raises:
+        ValueError: For fewer than 1 worker.
+    """
+    if workers < 1:
+        raise ValueError(f"workers {workers} is not allowed: use 1 or more")
+    results: list[RunResult | None] = [None] * len(jobs)
+
+    def record(i: int, result: RunResult) -> None:
+        results[i] = result
+        if progress is not None:
+            progress(i)
+
+    if workers == 1:
+        for i, (scenario, seed) in enumerate(jobs):
+            record(i, _run_job(scenario, seed, engine))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_run_job, sc, seed, engine): i for i, (sc, seed) in enumerate(jobs)}
+            for future in as_completed(futures):
+                record(futures[future], future.result())
+    return results  # type: ignore[return-value]
+
+
 def run_replications(
     scenario: Scenario,
     replications: int,
@@ -104,6 +168,7 @@ def run_replications(
     *,
     progress: Callable[[int], None] | None = None,
     engine: Engine | None = None,
+    workers: int = 1,
 ) -> list[RunResult]:
     """Run ``replications`` independent replications on seeds spawned from one root seed.
 
@@ -116,11 +181,15 @@ def run_replications(
         seed: Root seed; the scenario's ``run.seed`` when omitted.
         progress: Called with the number of runs completed after each run.
         engine: ``"vectorised"`` or ``"reference"``; the scenario's ``run.engine`` when omitted.
+        workers: Worker processes (:func:`run_jobs`).
     """
-    seeds = seeds_for(scenario, replications, seed)
-    results = []
-    for i, s in enumerate(seeds):
-        results.append(run(scenario, s, agents=False, keep_model=False, engine=engine))
+    done = 0
+
+    def advance(_: int) -> None:
+        nonlocal done
+        done += 1
         if progress is not None:
-            progress(i + 1)
-    return results
+            progress(done)
+
+    jobs = [(scenario, s) for s in seeds_for(scenario, replications, seed)]
+    return run_jobs(jobs, workers=workers, progress=advance, engine=engine)

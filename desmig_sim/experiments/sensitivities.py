@@ -21,27 +21,23 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.core.errors import ExperimentError
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now
 from desmig_sim.experiments.designs import SENSITIVITY_DESIGNS, salib_problem
+from desmig_sim.experiments.schema import OutcomeSpec
 from desmig_sim.experiments.spec import Experiment
 from desmig_sim.experiments.sweeps import MANIFEST, results, run_sweep
-from desmig_sim.model.outcomes import OUTCOMES
-from desmig_sim.reporting.tables import KEY_OUTCOMES
 
 CONFIDENCE = 0.95
 RESAMPLES = 1000
 
 
-def outcome_unit(column: str) -> str:
-    """The unit of an outcome column (from the summary tables, else from its description)."""
-    if column in KEY_OUTCOMES:
-        return KEY_OUTCOMES[column][1]
-    text = OUTCOMES[column]
-    if ":" in text:
-        return text.split(":", 1)[0]
-    return "share" if "share" in column else text.split(" ", 1)[0]
+def outcome_unit(outcome: OutcomeSpec) -> str:
+    """Unit of a recorded outcome: its column's (from the catalogue), without ``/month`` for a sum."""
+    column = CATALOGUE[outcome.column]
+    return column.summed_unit if outcome.statistic == "sum" else column.unit
 
 
 def check_design(experiment: Experiment) -> str:
@@ -136,7 +132,7 @@ def indices(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
                 "label": factor.label or factor.path.split(".", 1)[1],
             }
             row.update({c: float(np.asarray(found[c])[j]) for c in columns})
-            row["unit"] = outcome_unit(outcome.column)
+            row["unit"] = outcome_unit(outcome)
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -212,7 +208,7 @@ def write_sensitivity(experiment: Experiment, table: pd.DataFrame, out: Path) ->
         md.write_text(text + markdown_table(frame), encoding="utf-8")
         files.append(md)
         for outcome in experiment.spec.outcomes:
-            title = f"{experiment.name}\n{method}: {outcome.key} ({outcome_unit(outcome.column)})"
+            title = f"{experiment.name}\n{method}: {outcome.key} ({outcome_unit(outcome)})"
             files.append(plot_indices(frame, outcome.key, title, stage / f"{outcome.key}.png"))
         manifest = {
             "command": "sensitivity",

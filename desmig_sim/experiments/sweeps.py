@@ -21,14 +21,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.core.errors import ExperimentError
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now, write_json
-from desmig_sim.core.stats import BETTER_WHEN_HIGHER
 from desmig_sim.experiments.executors import Payload, Task, make_executor
 from desmig_sim.experiments.spec import Experiment
 from desmig_sim.experiments.store import FAILED, OK, STORE_FILE, SweepStore
-from desmig_sim.model.outcomes import OUTCOMES
 
 MANIFEST = "manifest.json"
 STATUS = "status.json"
@@ -81,8 +80,8 @@ def _manifest(experiment: Experiment, previous: dict[str, Any]) -> dict[str, Any
         "outcomes": {
             o.key: {
                 **o.model_dump(mode="json", exclude_none=True),
-                "meaning": OUTCOMES[o.column],
-                "better_when": {1: "higher", -1: "lower"}.get(BETTER_WHEN_HIGHER.get(o.column, 0), "neither"),
+                "meaning": CATALOGUE[o.column].description,
+                "better_when": CATALOGUE[o.column].better_word,
             }
             for o in experiment.spec.outcomes
         },

@@ -1,8 +1,7 @@
 """Outcomes: the monthly table, per village and pooled over villages.
 
-The column names below are a contract that later tools rely on. Money is in rupiah (nominal);
-counts are per month unless the name says otherwise. Shares whose denominator is zero (for
-example the non-procedural share in a month without departures) are reported as 0.
+The columns, their units, meanings and how they are pooled are the outcome catalogue,
+:mod:`desmig_sim.config.outcomes`; this module computes them each month.
 """
 
 from __future__ import annotations
@@ -10,41 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from desmig_sim.config.outcomes import OUTCOMES, POOLED
 from desmig_sim.core.calendar import format_year_month, parse_year_month
 from desmig_sim.core.enums import Route
 from desmig_sim.model.tally import MonthTally
 from desmig_sim.model.world_state import World
 from desmig_sim.rules import business as business_rules
-
-#: Outcome columns, in table order, with their unit and meaning.
-OUTCOMES: dict[str, str] = {
-    "income_per_capita_mean": "IDR/person/month: mean over households of income per resident member",
-    "income_per_capita_median": "IDR/person/month: median over households",
-    "poverty_rate": "share of households below the poverty line",
-    "gini": "Gini coefficient of household income per capita",
-    "departures_procedural": "persons leaving by the procedural route this month",
-    "departures_non_procedural": "persons leaving by the non-procedural route this month",
-    "non_procedural_share": "share of this month's departures that are non-procedural (0 if none)",
-    "non_procedural_share_12m": "the same over the last 12 months (0 if none)",
-    "migrants_abroad_procedural": "persons abroad who left by the procedural route",
-    "migrants_abroad_non_procedural": "persons abroad who left by the non-procedural route",
-    "remittances_received": "IDR received by households this month",
-    "remittance_fees_and_losses": "IDR lost to fees (formal) and lost transfers (informal)",
-    "productive_investment": "IDR invested in household businesses (remittances, loans, grants)",
-    "coop_members": "households that are members of an active cooperative",
-    "coop_savings": "IDR deposited with cooperatives (members' deposits)",
-    "coop_loans_outstanding": "IDR of cooperative loan principal outstanding",
-    "coop_active": "number of active cooperatives",
-    "businesses_active": "household businesses with at least the minimum capital",
-    "local_jobs": "jobs in household businesses (owners and employees)",
-    "children_in_school_share": "share of children attending school this school year",
-    "deaths_abroad": "migrants who died abroad this month",
-    "deportations": "migrants deported this month",
-    "returns": "migrants who came home this month (not deported)",
-    "program_cost": "IDR spent on the programme this month",
-}
-COLUMNS: list[str] = ["month", "date", "village", *OUTCOMES]
-POOLED = "ALL"
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ Everything goes into one folder, all or nothing (:func:`desmig_sim.core.output.s
 * ``runs.parquet``: every replication's pooled monthly values; ``timeseries.parquet``: every
   replication's full table (villages and pooled rows);
 * ``replications_needed.csv`` when target widths were asked for;
-* ``timeseries.png``, ``forest.png``, ``differences_over_time.png``; ``manifest.json``.
+* ``timeseries.png``, ``forest.png``, ``differences_over_time.png`` (drawn by
+  :mod:`desmig_sim.reporting.comparison_plots`); ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -20,38 +21,24 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.lines import Line2D
 
+from desmig_sim.config.outcomes import KEY_OUTCOMES
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now
-from desmig_sim.reporting.plots import PANELS, plot_scenarios
-from desmig_sim.reporting.tables import KEY_OUTCOMES, format_number
+from desmig_sim.reporting.comparison_plots import comparison_panels, plot_differences_over_time, plot_forest
+from desmig_sim.reporting.plots import plot_scenarios
+from desmig_sim.reporting.tables import format_number
 
 if TYPE_CHECKING:
-    from desmig_sim.experiments.comparison import Comparison, OutcomeInfo
+    from desmig_sim.experiments.comparison import Comparison
 
 #: How the horizons are explained in the report.
 HORIZON_NOTES = {
     "end_of_programme": "the last month in which an enabled component of the policy is scheduled to run",
     "end_of_run": "the last simulated month",
 }
-
-
-def axis_scale(unit: str, magnitude: float) -> tuple[float, str]:
-    """Scale and axis label for values of a unit: rupiah in thousands or millions, others as they are."""
-    if unit.startswith("IDR"):
-        rest = unit[3:]
-        if magnitude >= 1e7:
-            return 1e-6, f"IDR million{rest}"
-        return 1e-3, f"IDR thousand{rest}"
-    return 1.0, unit
 
 
 def format_value(value: float, unit: str) -> str:
@@ -256,150 +243,6 @@ def report_markdown(comparison: Comparison, manifest: dict[str, Any], needed: pd
     return "\n".join(parts)
 
 
-def _panels(comparison: Comparison) -> dict[str, tuple[str, str, float]]:
-    """Time-series panels: one per key outcome, monthly values, with units on the axis."""
-    panels = {}
-    for column in KEY_OUTCOMES:
-        if column not in comparison.outcomes:
-            continue
-        if column in PANELS:
-            panels[column] = PANELS[column]
-            continue
-        info = comparison.outcomes[column]
-        k = comparison.columns.index(column)
-        magnitude = max(float(np.nanmax(np.abs(v[..., k]))) for v in comparison.values.values())
-        scale, label = axis_scale(info.unit, magnitude)
-        title = (
-            info.label.replace(" (cumulative)", " per month")
-            if info.aggregation == "cumulative"
-            else info.label
-        )
-        if info.aggregation == "cumulative":
-            label += " / month"
-        panels[column] = (title, label, scale)
-    return panels
-
-
-def plot_forest(comparison: Comparison, path: Path) -> Path:
-    """Forest plot of the paired differences: one panel per key outcome, one row per policy and horizon."""
-    table = comparison.horizons
-    rows = table[(table["role"] == "policy") & table["outcome"].isin(list(KEY_OUTCOMES))]
-    outcomes = [c for c in KEY_OUTCOMES if c in set(rows["outcome"])]
-    per_panel = max(1, len(rows) // max(1, len(outcomes)))
-    fig, axes = plt.subplots(
-        len(outcomes) or 1,
-        1,
-        figsize=(10.0, 1.2 + (0.6 + 0.42 * per_panel) * max(1, len(outcomes))),
-        squeeze=False,
-    )
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    colour_of = {p: colours[i % len(colours)] for i, p in enumerate(comparison.policies)}
-    for ax, column in zip(axes.flat, outcomes, strict=False):
-        info = comparison.outcomes[column]
-        sub = rows[rows["outcome"] == column].reset_index(drop=True)
-        magnitude = float(np.nanmax(np.abs(sub[["diff_low", "diff_high", "diff_mean"]].to_numpy())))
-        scale, unit_label = axis_scale(info.unit, magnitude)
-        y = np.arange(len(sub))[::-1]
-        for yi, (_, row) in zip(y, sub.iterrows(), strict=True):
-            mean, low, high = row["diff_mean"] * scale, row["diff_low"] * scale, row["diff_high"] * scale
-            ax.errorbar(
-                mean,
-                yi,
-                xerr=[[max(mean - low, 0.0)], [max(high - mean, 0.0)]] if np.isfinite(low) else None,
-                fmt="o",
-                color=colour_of[row["scenario"]],
-                capsize=3,
-                markersize=4,
-            )
-            share = row["share_better"]
-            if np.isfinite(share):
-                ax.annotate(
-                    f"better in {share:.0%}",
-                    xy=(1.01, yi),
-                    xycoords=("axes fraction", "data"),
-                    fontsize=7,
-                    va="center",
-                )
-        ax.axvline(0.0, color="black", linewidth=0.8, linestyle="--")
-        labels = [f"{r['scenario']}\n{r['horizon_label'].lower()} ({r['date']})" for _, r in sub.iterrows()]
-        ax.set_yticks(y, labels, fontsize=7)
-        ax.set_ylim(-0.7, len(sub) - 0.3)
-        direction = {1: "higher is better", -1: "lower is better", 0: "no better direction"}[info.better]
-        ax.set_title(f"{info.label} ({direction})", fontsize=9, loc="left")
-        ax.set_xlabel(f"difference, {unit_label}", fontsize=8)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(
-        f"Paired differences against {comparison.baseline}: mean and {comparison.confidence:.0%} CI"
-        f" ({comparison.replications} paired runs)",
-        fontsize=10,
-        y=1.0 - 0.15 / fig.get_figheight(),
-        va="top",
-    )
-    handles = [Line2D([], [], color=colour_of[p], marker="o", linestyle="") for p in comparison.policies]
-    top = 1.0 - 0.55 / fig.get_figheight()  # the legend goes under the title
-    fig.legend(
-        handles, comparison.policies, loc="upper center", bbox_to_anchor=(0.5, top), ncol=3, frameon=False
-    )
-    fig.tight_layout(rect=(0, 0, 0.9, top - 0.3 / fig.get_figheight()))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def plot_differences_over_time(comparison: Comparison, path: Path) -> Path:
-    """Paired differences every month: mean line and confidence band per policy, one panel per key outcome."""
-    frame = comparison.differences_over_time()
-    outcomes = [c for c in KEY_OUTCOMES if c in comparison.outcomes]
-    cols = 3
-    n_rows = int(np.ceil(len(outcomes) / cols))
-    fig, axes = plt.subplots(n_rows, cols, figsize=(5.2 * cols, 3.0 * n_rows), squeeze=False, sharex=True)
-    for ax, column in zip(axes.flat, outcomes, strict=False):
-        info: OutcomeInfo = comparison.outcomes[column]
-        sub = frame[frame["outcome"] == column]
-        magnitude = float(np.nanmax(np.abs(sub[["mean", "low", "high"]].to_numpy()))) if len(sub) else 0.0
-        scale, unit_label = axis_scale(info.unit, magnitude)
-        for policy in comparison.policies:
-            rows = sub[sub["policy"] == policy]
-            dates = pd.to_datetime(rows["date"])
-            (line,) = ax.plot(dates, rows["mean"] * scale, label=policy, linewidth=1.4)
-            ax.fill_between(
-                dates,
-                rows["low"] * scale,
-                rows["high"] * scale,
-                color=line.get_color(),
-                alpha=0.2,
-                linewidth=0,
-            )
-        ax.axhline(0.0, color="black", linewidth=0.8, linestyle="--")
-        for policy in comparison.policies:
-            for h in comparison.horizon_points[policy]:
-                if h.name == "end_of_programme":
-                    ax.axvline(pd.Timestamp(h.date), color="grey", linewidth=0.8, linestyle=":")
-        title = info.label.replace(" (cumulative)", " per month")
-        if info.aggregation == "cumulative":
-            unit_label += " / month"
-        ax.set_title(title, fontsize=9)
-        ax.set_ylabel(f"difference, {unit_label}", fontsize=8)
-        ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=7))
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-        ax.tick_params(labelsize=7, labelbottom=True)
-    for ax in list(axes.flat)[len(outcomes) :]:
-        ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=max(1, len(labels)), frameon=False)
-    fig.suptitle(
-        f"Paired difference against {comparison.baseline} every month: mean (line) and"
-        f" {comparison.confidence:.0%} CI (band); dotted: end of programme",
-        fontsize=11,
-    )
-    fig.tight_layout(rect=(0, 0.04, 1, 0.96))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def comparison_manifest(comparison: Comparison, argv: Sequence[str]) -> dict[str, Any]:
     """Provenance of a comparison (without the file list, which :func:`write_manifest` adds)."""
     scenarios = {}
@@ -434,9 +277,9 @@ def comparison_manifest(comparison: Comparison, argv: Sequence[str]) -> dict[str
 
 def write_comparison(
     comparison: Comparison,
-    out: Path,
+    out: str | Path,
     *,
-    targets: Mapping[str, float],
+    targets: Mapping[str, float] | None = None,
     argv: Sequence[str] | None = None,
     command: str = "compare",
     extra: Callable[[Path], list[Path]] | None = None,
@@ -446,7 +289,7 @@ def write_comparison(
     Args:
         comparison: The comparison.
         out: Output folder.
-        targets: Outcome -> wanted interval width (a replications-needed table if not empty).
+        targets: Outcome -> wanted interval width (a replications-needed table if given).
         argv: The command line (default: this process's).
         command: The command named in the manifest.
         extra: Writes further files into the staging folder given and returns their paths (they
@@ -455,6 +298,7 @@ def write_comparison(
     Returns:
         The folder written.
     """
+    out, targets = Path(out), targets or {}
     argv = list(sys.argv if argv is None else argv)
     manifest = {**comparison_manifest(comparison, argv), "command": command}
     needed = comparison.replications_table(targets) if targets else None
@@ -475,7 +319,7 @@ def write_comparison(
                 comparison.tables,
                 stage / "timeseries.png",
                 title=f"{' vs '.join(comparison.names)}, pooled over villages",
-                panels=_panels(comparison),
+                panels=comparison_panels(comparison),
             )
         )
         files.append(plot_forest(comparison, stage / "forest.png"))

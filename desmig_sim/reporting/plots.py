@@ -13,17 +13,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from desmig_sim.model.outcomes import POOLED
+from desmig_sim.config.outcomes import CATALOGUE, FIGURE_OUTCOMES, POOLED
+
+
+def panel(column: str) -> tuple[str, str, float]:
+    """A time-series panel of an outcome, from the catalogue: (title, y-axis label, scale)."""
+    outcome = CATALOGUE[column]
+    return outcome.label, outcome.display_unit, 1.0 / outcome.display_divisor
+
 
 #: Panels of the standard figure: column -> (title, y-axis label, scale).
-PANELS: dict[str, tuple[str, str, float]] = {
-    "income_per_capita_mean": ("Income per capita", "IDR thousand / person / month", 1e-3),
-    "poverty_rate": ("Poverty rate", "share of households", 1.0),
-    "non_procedural_share_12m": ("Non-procedural share of departures (12 months)", "share", 1.0),
-    "remittances_received": ("Remittances received", "IDR million / month", 1e-6),
-    "productive_investment": ("Productive investment", "IDR million / month", 1e-6),
-    "coop_savings": ("Cooperative savings", "IDR million", 1e-6),
-}
+PANELS: dict[str, tuple[str, str, float]] = {c: panel(c) for c in FIGURE_OUTCOMES}
 
 
 def plot_scenarios(

@@ -7,24 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from desmig_sim.model.outcomes import POOLED
-
-#: Key outcomes shown in summary tables: column -> (label, unit, how to aggregate over the run).
-KEY_OUTCOMES: dict[str, tuple[str, str, str]] = {
-    "income_per_capita_mean": ("Income per capita (mean)", "IDR/month", "last"),
-    "poverty_rate": ("Poverty rate", "share", "last"),
-    "gini": ("Gini (income per capita)", "index", "last"),
-    "non_procedural_share_12m": ("Non-procedural share of departures, 12 months", "share", "last"),
-    "migrants_abroad_non_procedural": ("Migrants abroad, non-procedural", "persons", "last"),
-    "migrants_abroad_procedural": ("Migrants abroad, procedural", "persons", "last"),
-    "remittances_received": ("Remittances received", "IDR/month", "last"),
-    "productive_investment": ("Productive investment", "IDR/month", "last"),
-    "businesses_active": ("Businesses active", "households", "last"),
-    "coop_members": ("Cooperative members", "households", "last"),
-    "children_in_school_share": ("Children in school", "share", "last"),
-    "deaths_abroad": ("Deaths abroad (whole run)", "persons", "sum"),
-    "program_cost": ("Programme cost (whole run)", "IDR", "sum"),
-}
+from desmig_sim.config.outcomes import CATALOGUE, KEY_OUTCOMES, POOLED
 
 
 def end_values(tables: Sequence[pd.DataFrame], village: str = POOLED) -> pd.DataFrame:
@@ -33,11 +16,17 @@ def end_values(tables: Sequence[pd.DataFrame], village: str = POOLED) -> pd.Data
     for table in tables:
         rows_v = table[table["village"] == village]
         row = {}
-        for column, (_, _, how) in KEY_OUTCOMES.items():
+        for column in KEY_OUTCOMES:
             series = rows_v[column]
-            row[column] = float(series.sum() if how == "sum" else series.iloc[-1])
+            row[column] = float(series.sum() if CATALOGUE[column].at_horizon == "sum" else series.iloc[-1])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def summary_label(column: str) -> str:
+    """The label of an outcome in summary tables: ``(whole run)`` added when it is summed over the run."""
+    outcome = CATALOGUE[column]
+    return f"{outcome.label} (whole run)" if outcome.at_horizon == "sum" else outcome.label
 
 
 def summary_table(tables: Sequence[pd.DataFrame], village: str = POOLED) -> pd.DataFrame:
@@ -45,8 +34,8 @@ def summary_table(tables: Sequence[pd.DataFrame], village: str = POOLED) -> pd.D
     values = end_values(tables, village)
     out = pd.DataFrame(
         {
-            "outcome": [KEY_OUTCOMES[c][0] for c in values.columns],
-            "unit": [KEY_OUTCOMES[c][1] for c in values.columns],
+            "outcome": [summary_label(c) for c in values.columns],
+            "unit": [CATALOGUE[c].horizon_unit for c in values.columns],
             "mean": values.mean().to_numpy(),
             "p10": values.quantile(0.10).to_numpy(),
             "p90": values.quantile(0.90).to_numpy(),

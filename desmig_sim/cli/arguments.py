@@ -1,0 +1,63 @@
+"""Argument types of the command line: each parses one value or refuses it with what is allowed."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from desmig_sim.config.outcomes import OUTCOMES
+from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def port(text: str) -> int:
+    """A TCP port, 1 to 65535."""
+    value = _whole_number(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: use a port from 1 to 65535")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number, 1 or more."""
+    value = _whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: use 1 or more")
+    return value
+
+
+def seed(text: str) -> int:
+    """A root seed, 0 to 2**63-1."""
+    value = _whole_number(text)
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: use 0 to 2**63-1")
+    return value
+
+
+def target_width(text: str) -> tuple[str, float]:
+    """``OUTCOME=WIDTH``: an outcome column and a positive interval width."""
+    outcome, sep, width = text.partition("=")
+    if not sep or outcome not in OUTCOMES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not OUTCOME=WIDTH with a known outcome; allowed outcomes: {', '.join(OUTCOMES)}"
+        )
+    try:
+        value = float(width)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"width {width!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"width {value:g} is not allowed: use a positive number")
+    return outcome, value
+
+
+def year_month(text: str) -> str:
+    """A month, ``YYYY-MM``."""
+    if not re.match(YEAR_MONTH_PATTERN, text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month: use YYYY-MM, e.g. 2020-08")
+    return text

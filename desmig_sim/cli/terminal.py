@@ -1,0 +1,49 @@
+"""What every command shares on the terminal: the consoles, the progress bar, errors and exit codes.
+
+Tables go to standard output (:data:`console`); progress bars and error messages go to standard
+error (:data:`errors`), so that output piped into a file stays clean.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+#: Some runs failed (a sweep reports which).
+EXIT_RUNS_FAILED = 1
+#: A bad input file or argument: one clear message, nothing written.
+EXIT_BAD_INPUT = 2
+#: Stopped with Ctrl-C.
+EXIT_INTERRUPTED = 130
+
+# Tables stay readable when output goes to a file or CI log (rich would assume 80 columns).
+console = Console(width=None if sys.stdout.isatty() else 120)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+
+
+def progress_bar() -> Progress:
+    """A progress bar on standard error: description, bar, runs done of all, time taken and left."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=errors,
+    )
+
+
+def print_error(exc: Exception | str) -> int:
+    """Print ``error: ...`` in red on standard error (no traceback) and return :data:`EXIT_BAD_INPUT`."""
+    errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+    return EXIT_BAD_INPUT

@@ -1,0 +1,353 @@
+"""The outcome catalogue: every column of the monthly outcome table, described once.
+
+For each outcome column: its readable label, unit, meaning, whether it is a stock or a flow, how
+it is pooled over villages and aggregated over time, and which direction is better. Tables, plots,
+the dashboard, comparisons and sweeps read these facts from here and define none of their own.
+
+Conventions: money is in rupiah (nominal); ``unit`` is the unit of one month's value (flows are
+per month). Shares whose denominator is zero (for example the non-procedural share in a month
+without departures) are reported as 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+#: The row label of the values pooled over all villages.
+POOLED = "ALL"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome column and how to read, pool, aggregate and judge it.
+
+    Attributes:
+        column: Column name in the outcome table (a contract later tools rely on).
+        label: Readable name, e.g. for table rows and chart titles.
+        unit: Unit of one month's value, e.g. ``IDR/month``, ``share``, ``persons``.
+        description: What the value is (the unit first where it helps).
+        kind: ``stock`` (a level at the end of the month) or ``flow`` (an amount during the month,
+            or a ratio of such amounts).
+        pooled: How the row pooled over villages is computed from the villages: ``sum``, ``mean``
+            or ``share`` (of the totals, with ``denominator``), or ``recomputed`` (the statistic
+            computed again over the households of all villages, e.g. a median or Gini).
+        denominator: What a ``mean`` or ``share`` divides by; None otherwise.
+        at_horizon: The value shown at a horizon in summary tables and comparisons: ``last`` (the
+            horizon month's value) or ``sum`` (summed from the first month to the horizon).
+        better: +1 if a higher value is better for the village, -1 if lower is better, 0 if
+            neither (a count or a flow whose direction is not a welfare judgement).
+        display_divisor: Charts show ``value / display_divisor`` (rupiah in thousands or millions).
+    """
+
+    column: str
+    label: str
+    unit: str
+    description: str
+    kind: Literal["stock", "flow"]
+    pooled: Literal["sum", "mean", "share", "recomputed"]
+    denominator: str | None = None
+    at_horizon: Literal["last", "sum"] = "last"
+    better: Literal[-1, 0, 1] = 0
+    display_divisor: float = 1.0
+
+    @property
+    def summed_unit(self) -> str:
+        """Unit of values summed over months: without ``/month``."""
+        return self.unit.removesuffix("/month")
+
+    @property
+    def horizon_unit(self) -> str:
+        """Unit of the value at a horizon: a flow summed over months loses its ``/month``."""
+        return self.summed_unit if self.at_horizon == "sum" else self.unit
+
+    @property
+    def horizon_label(self) -> str:
+        """Label of the value at a horizon: ``(cumulative)`` added when it is summed over months."""
+        return f"{self.label} (cumulative)" if self.at_horizon == "sum" else self.label
+
+    @property
+    def better_word(self) -> Literal["higher", "lower", "neither"]:
+        """``higher``, ``lower`` or ``neither``: which direction is better."""
+        return {1: "higher", -1: "lower", 0: "neither"}[self.better]  # type: ignore[return-value]
+
+    @property
+    def display_unit(self) -> str:
+        """Unit of the charted values (``value / display_divisor``), e.g. ``IDR million/month``."""
+        prefix = {1.0: "", 1e3: " thousand", 1e6: " million"}[self.display_divisor]
+        return self.unit.replace("IDR", f"IDR{prefix}", 1) if prefix else self.unit
+
+
+def _catalogue(*outcomes: Outcome) -> dict[str, Outcome]:
+    return {o.column: o for o in outcomes}
+
+
+#: Every outcome column, in table order.
+CATALOGUE: dict[str, Outcome] = _catalogue(
+    Outcome(
+        "income_per_capita_mean",
+        "Income per capita (mean)",
+        "IDR/person/month",
+        "IDR/person/month: mean over households of income per resident member",
+        "stock",
+        "mean",
+        "households",
+        better=1,
+        display_divisor=1e3,
+    ),
+    Outcome(
+        "income_per_capita_median",
+        "Income per capita (median)",
+        "IDR/person/month",
+        "IDR/person/month: median over households",
+        "stock",
+        "recomputed",
+        better=1,
+        display_divisor=1e3,
+    ),
+    Outcome(
+        "poverty_rate",
+        "Poverty rate",
+        "share",
+        "share of households below the poverty line",
+        "stock",
+        "share",
+        "households",
+        better=-1,
+    ),
+    Outcome(
+        "gini",
+        "Gini (income per capita)",
+        "index",
+        "Gini coefficient of household income per capita",
+        "stock",
+        "recomputed",
+        better=-1,
+    ),
+    Outcome(
+        "departures_procedural",
+        "Departures, procedural",
+        "persons/month",
+        "persons leaving by the procedural route this month",
+        "flow",
+        "sum",
+    ),
+    Outcome(
+        "departures_non_procedural",
+        "Departures, non-procedural",
+        "persons/month",
+        "persons leaving by the non-procedural route this month",
+        "flow",
+        "sum",
+        better=-1,
+    ),
+    Outcome(
+        "non_procedural_share",
+        "Non-procedural share of departures, this month",
+        "share",
+        "share of this month's departures that are non-procedural (0 if none)",
+        "flow",
+        "share",
+        "departures this month",
+        better=-1,
+    ),
+    Outcome(
+        "non_procedural_share_12m",
+        "Non-procedural share of departures, 12 months",
+        "share",
+        "the same over the last 12 months (0 if none)",
+        "flow",
+        "share",
+        "departures in the last 12 months",
+        better=-1,
+    ),
+    Outcome(
+        "migrants_abroad_procedural",
+        "Migrants abroad, procedural",
+        "persons",
+        "persons abroad who left by the procedural route",
+        "stock",
+        "sum",
+    ),
+    Outcome(
+        "migrants_abroad_non_procedural",
+        "Migrants abroad, non-procedural",
+        "persons",
+        "persons abroad who left by the non-procedural route",
+        "stock",
+        "sum",
+        better=-1,
+    ),
+    Outcome(
+        "remittances_received",
+        "Remittances received",
+        "IDR/month",
+        "IDR received by households this month",
+        "flow",
+        "sum",
+        better=1,
+        display_divisor=1e6,
+    ),
+    Outcome(
+        "remittance_fees_and_losses",
+        "Remittance fees and losses",
+        "IDR/month",
+        "IDR lost to fees (formal) and lost transfers (informal)",
+        "flow",
+        "sum",
+        better=-1,
+        display_divisor=1e6,
+    ),
+    Outcome(
+        "productive_investment",
+        "Productive investment",
+        "IDR/month",
+        "IDR invested in household businesses (remittances, loans, grants)",
+        "flow",
+        "sum",
+        better=1,
+        display_divisor=1e6,
+    ),
+    Outcome(
+        "coop_members",
+        "Cooperative members",
+        "households",
+        "households that are members of an active cooperative",
+        "stock",
+        "sum",
+        better=1,
+    ),
+    Outcome(
+        "coop_savings",
+        "Cooperative savings",
+        "IDR",
+        "IDR deposited with cooperatives (members' deposits)",
+        "stock",
+        "sum",
+        better=1,
+        display_divisor=1e6,
+    ),
+    Outcome(
+        "coop_loans_outstanding",
+        "Cooperative loans outstanding",
+        "IDR",
+        "IDR of cooperative loan principal outstanding",
+        "stock",
+        "sum",
+        display_divisor=1e6,
+    ),
+    Outcome(
+        "coop_active",
+        "Active cooperatives",
+        "cooperatives",
+        "number of active cooperatives",
+        "stock",
+        "sum",
+        better=1,
+    ),
+    Outcome(
+        "businesses_active",
+        "Businesses active",
+        "households",
+        "household businesses with at least the minimum capital",
+        "stock",
+        "sum",
+        better=1,
+    ),
+    Outcome(
+        "local_jobs",
+        "Local jobs",
+        "jobs",
+        "jobs in household businesses (owners and employees)",
+        "stock",
+        "sum",
+        better=1,
+    ),
+    Outcome(
+        "children_in_school_share",
+        "Children in school",
+        "share",
+        "share of children attending school this school year",
+        "stock",
+        "share",
+        "children of school age",
+        better=1,
+    ),
+    Outcome(
+        "deaths_abroad",
+        "Deaths abroad",
+        "persons/month",
+        "migrants who died abroad this month",
+        "flow",
+        "sum",
+        at_horizon="sum",
+        better=-1,
+    ),
+    Outcome(
+        "deportations",
+        "Deportations",
+        "persons/month",
+        "migrants deported this month",
+        "flow",
+        "sum",
+        better=-1,
+    ),
+    Outcome(
+        "returns",
+        "Returns",
+        "persons/month",
+        "migrants who came home this month (not deported)",
+        "flow",
+        "sum",
+    ),
+    Outcome(
+        "program_cost",
+        "Programme cost",
+        "IDR/month",
+        "IDR spent on the programme this month",
+        "flow",
+        "sum",
+        at_horizon="sum",
+        display_divisor=1e6,
+    ),
+)
+
+#: Outcome column -> its description, in table order.
+OUTCOMES: dict[str, str] = {c: o.description for c, o in CATALOGUE.items()}
+#: Every column of the outcome table, in order.
+COLUMNS: list[str] = ["month", "date", "village", *CATALOGUE]
+
+#: The key outcomes of summary tables, reports and the dashboard's comparison, in their order.
+KEY_OUTCOMES: tuple[str, ...] = (
+    "income_per_capita_mean",
+    "poverty_rate",
+    "gini",
+    "non_procedural_share_12m",
+    "migrants_abroad_non_procedural",
+    "migrants_abroad_procedural",
+    "remittances_received",
+    "productive_investment",
+    "businesses_active",
+    "coop_members",
+    "children_in_school_share",
+    "deaths_abroad",
+    "program_cost",
+)
+#: The panels of the standard time-series figure of replicated runs, in order.
+FIGURE_OUTCOMES: tuple[str, ...] = (
+    "income_per_capita_mean",
+    "poverty_rate",
+    "non_procedural_share_12m",
+    "remittances_received",
+    "productive_investment",
+    "coop_savings",
+)
+#: The dashboard's live charts, in order.
+LIVE_OUTCOMES: tuple[str, ...] = (
+    "income_per_capita_mean",
+    "poverty_rate",
+    "non_procedural_share_12m",
+    "remittances_received",
+    "coop_savings",
+    "program_cost",
+)

@@ -38,6 +38,8 @@ class Outcome:
         better: +1 if a higher value is better for the village, -1 if lower is better, 0 if
             neither (a count or a flow whose direction is not a welfare judgement).
         display_divisor: Charts show ``value / display_divisor`` (rupiah in thousands or millions).
+        plain: A title in plain words, its unit included, for workshop audiences (the
+            dashboard's live charts); None where the label and unit serve.
     """
 
     column: str
@@ -50,6 +52,7 @@ class Outcome:
     at_horizon: Literal["last", "sum"] = "last"
     better: Literal[-1, 0, 1] = 0
     display_divisor: float = 1.0
+    plain: str | None = None
 
     @property
     def summed_unit(self) -> str:
@@ -94,6 +97,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "households",
         better=1,
         display_divisor=1e3,
+        plain="Income per person (Rp thousand a month)",
     ),
     Outcome(
         "income_per_capita_median",
@@ -114,6 +118,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "share",
         "households",
         better=-1,
+        plain="Poverty rate (share of households)",
     ),
     Outcome(
         "gini",
@@ -160,6 +165,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "share",
         "departures in the last 12 months",
         better=-1,
+        plain="Departures without papers, last 12 months (share)",
     ),
     Outcome(
         "migrants_abroad_procedural",
@@ -187,6 +193,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "sum",
         better=1,
         display_divisor=1e6,
+        plain="Remittances received (Rp million a month)",
     ),
     Outcome(
         "remittance_fees_and_losses",
@@ -226,6 +233,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "sum",
         better=1,
         display_divisor=1e6,
+        plain="Cooperative savings (Rp million)",
     ),
     Outcome(
         "coop_loans_outstanding",
@@ -309,6 +317,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "sum",
         at_horizon="sum",
         display_divisor=1e6,
+        plain="Programme cost (Rp million a month)",
     ),
 )
 

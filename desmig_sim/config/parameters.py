@@ -8,6 +8,10 @@ a section of the project's domain fact sheet (``facts.md``, tagged [V] verified,
 Rates given per year in the sources are converted to monthly probabilities once, by
 :func:`monthly_probability`, when the model is built (:class:`MonthlyRates`, Covasim/Starsim
 practice).
+
+The module is longer than the project's usual 400 lines on purpose: it is the ledger, about ten
+lines per parameter (default, unit, range, source, meaning), and one file keeps every number of
+the model and its source in one place to read, review and generate docs from.
 """
 
 from __future__ import annotations

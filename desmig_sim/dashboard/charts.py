@@ -37,7 +37,8 @@ class LiveChart:
 def chart_of(column: str) -> LiveChart:
     """The chart of an outcome column, titled with its label and unit from the catalogue."""
     outcome = CATALOGUE[column]
-    return LiveChart(column, f"{outcome.label} ({outcome.display_unit})", outcome.display_divisor)
+    title = outcome.plain or f"{outcome.label} ({outcome.display_unit})"
+    return LiveChart(column, title, outcome.display_divisor)
 
 
 #: The live charts, in display order.

@@ -110,7 +110,10 @@ class OutcomeRecorder:
         self.horizon = month
 
     def to_frame(self) -> pd.DataFrame:
-        """The table so far: columns :data:`COLUMNS`, rows ordered by month then village (ALL last)."""
+        """The table so far, rows ordered by month then village (``ALL`` last).
+
+        Its columns are :data:`~desmig_sim.config.outcomes.COLUMNS`.
+        """
         months = self.months_recorded
         labels = [*self.names, POOLED]
         data = self.values[:months].reshape(months * len(labels), len(OUTCOMES))

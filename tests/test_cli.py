@@ -107,6 +107,7 @@ def test_schema_is_json_schema(capsys):
     assert {"run", "world", "parameters", "components", "events"} <= set(schema["properties"])
 
 
+@pytest.mark.slow
 def test_console_script_exit_code_without_traceback(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("name = [\n", encoding="utf-8")
@@ -137,6 +138,7 @@ def test_python_api_writes_run_with_manifest(tmp_path):
     pd.testing.assert_frame_equal(table, result.timeseries, check_exact=True)
 
 
+@pytest.mark.slow
 def test_demo_compares_baseline_and_programme_on_paired_seeds(tmp_path, capsys):
     out = tmp_path / "demo"
     assert main(["demo", "--replications", "2", "--out", str(out)]) == 0

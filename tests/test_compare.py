@@ -189,6 +189,7 @@ def test_replications_are_the_runs_of_the_shared_seeds(comparison, baseline, pol
         )
 
 
+@pytest.mark.slow
 def test_workers_give_the_same_results_as_serial(baseline, policy, comparison):
     parallel = desmig_sim.compare([baseline, policy], replications=4, seed=11, workers=2)
     serial = comparison.runs[comparison.runs["scenario"].isin(parallel.names)].reset_index(drop=True)
@@ -252,6 +253,7 @@ def write_scenarios(folder: Path) -> tuple[Path, Path]:
     return base, pol
 
 
+@pytest.mark.slow
 def test_cli_writes_a_consistent_comparison(tmp_path, capsys):
     base, pol = write_scenarios(tmp_path)
     out = tmp_path / "out"

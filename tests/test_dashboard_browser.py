@@ -39,7 +39,10 @@ def _browser_missing() -> str | None:
 MISSING = _browser_missing()
 if MISSING and REQUIRED:
     raise RuntimeError(f"DESMIG_REQUIRE_BROWSER=1 but the browser tests cannot run: {MISSING}")
-pytestmark = pytest.mark.skipif(MISSING is not None, reason=f"browser tests skipped: {MISSING}")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(MISSING is not None, reason=f"browser tests skipped: {MISSING}"),
+]
 
 
 def _free_port() -> int:

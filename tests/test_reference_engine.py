@@ -163,6 +163,7 @@ def random_worlds(draw: st.DrawFn) -> tuple[Scenario, int]:
     return scenario, draw(st.integers(0, 2**63 - 1))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(random_worlds())
 def test_engines_agree_on_random_scenarios(world: tuple[Scenario, int]) -> None:

@@ -167,6 +167,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("executor", ["serial", "process"])
 def test_resume_after_kill_9_equals_an_uninterrupted_sweep(tmp_path, executor):
     experiment_file = tiny(tmp_path, replications=8, months=24)
@@ -246,6 +247,7 @@ def dask_cluster():
                 process.wait()
 
 
+@pytest.mark.slow
 def test_serial_process_and_dask_give_identical_results(tmp_path, dask_cluster):
     experiment = load_experiment(tiny(tmp_path))
     serial = desmig_sim.sweep(experiment, tmp_path / "serial")
@@ -337,6 +339,7 @@ column = "gini"
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["behaviour_morris", "behaviour_sobol"])
 def test_sensitivity_command_writes_indices_tables_and_plots(tmp_path, capsys, name):
     out = tmp_path / "out"
@@ -374,6 +377,7 @@ def test_cli_refuses_a_changed_experiment_and_a_scheduler_without_dask(tmp_path,
     assert not (tmp_path / "b").exists()
 
 
+@pytest.mark.slow
 def test_dask_without_a_scheduler_uses_a_local_cluster(tmp_path):
     experiment = load_experiment(tiny(tmp_path, replications=1))
     local = desmig_sim.sweep(experiment, tmp_path / "local", executor="dask", workers=2)

@@ -16,7 +16,7 @@ from mesa import Agent, Model
 from desmig_sim.config.parameters import Parameters
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
-from desmig_sim.model.world_state import World
+from desmig_sim.model.world import World
 
 
 class ModelFace(Protocol):

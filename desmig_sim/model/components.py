@@ -39,7 +39,7 @@ from desmig_sim.config.parameters import monthly_probability
 from desmig_sim.core.calendar import month_number
 from desmig_sim.core.streams import Stream
 from desmig_sim.model.effects import Boost
-from desmig_sim.model.world_state import World
+from desmig_sim.model.world import World
 
 
 def first_in_each_village(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from desmig_sim.core.streams import Stream
-from desmig_sim.model.world_state import World
+from desmig_sim.model.world import World
 from desmig_sim.rules import cooperative as coop_rules
 
 

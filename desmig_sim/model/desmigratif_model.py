@@ -28,7 +28,7 @@ per-agent versions of the phase methods). The plan:
 
 A phase hands what a later phase needs on as its return value (the plan names who needs it: the
 households that accepted a broker go from route choice to departures). The state of the run lives
-in one :class:`~desmig_sim.model.world_state.World` (arrays, conditions, effects, cached views);
+in one :class:`~desmig_sim.model.world.World` (arrays, conditions, effects, cached views);
 the vectorised phases are functions over it (:mod:`desmig_sim.model.phases`).
 :class:`DesmigratifModel` is the thin Mesa face: it owns the World, the programme components, the
 outcome recorder and the agents :class:`~desmig_sim.model.agents.Household`,
@@ -57,7 +57,7 @@ from desmig_sim.model.components import ProgrammeComponent, build_components
 from desmig_sim.model.effects import ProgrammeEffects
 from desmig_sim.model.outcomes import OutcomeRecorder
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
-from desmig_sim.model.world_state import World
+from desmig_sim.model.world import World
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class DesmigratifModel(Model):
             from the scenario's ``run.engine``.
 
     Attributes:
-        world: The state of the run (:class:`~desmig_sim.model.world_state.World`).
+        world: The state of the run (:class:`~desmig_sim.model.world.World`).
         components: The programme components that run.
         recorder: The outcome recorder.
     """

@@ -13,7 +13,7 @@ from desmig_sim.config.outcomes import OUTCOMES, POOLED
 from desmig_sim.core.calendar import format_year_month, parse_year_month
 from desmig_sim.core.enums import Route
 from desmig_sim.model.tally import MonthTally
-from desmig_sim.model.world_state import World
+from desmig_sim.model.world import World
 from desmig_sim.rules import business as business_rules
 
 

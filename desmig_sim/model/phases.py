@@ -17,7 +17,7 @@ from desmig_sim.core.streams import Stream
 from desmig_sim.model import cooperation
 from desmig_sim.model.components import ProgrammeComponent
 from desmig_sim.model.effects import Boost
-from desmig_sim.model.world_state import World
+from desmig_sim.model.world import World
 from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import business as business_rules

@@ -1,202 +1,322 @@
-"""Initialisation: the households, migrants and networks of the villages in January 2017.
+"""The world: every piece of state one run advances, and the helpers the phases share.
 
-Every draw comes from the ``init`` or ``network`` stream, one array per attribute, indexed by
-household or migrant slot, so the starting world depends only on the seed and the parameters.
+:class:`World` holds the households, migrant slots and cooperatives (arrays), the villages, the
+random streams, the parameters, the month, this month's conditions and programme effects, the
+month's tally, and the cached views the phases read (residents, migrant households, active
+members, perceived risk ...). The phases (:mod:`desmig_sim.model.phases`), the cooperative
+operations (:mod:`desmig_sim.model.cooperation`), the programme components
+(:mod:`desmig_sim.model.components`) and the outcome recorder (:mod:`desmig_sim.model.outcomes`)
+receive the World; the Mesa model (:mod:`desmig_sim.model.desmigratif_model`) is a thin face over it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
-import scipy.sparse as sp
-from scipy.special import ndtri
 
-from desmig_sim.config.parameters import Parameters
-from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.config.events import Conditions, Event, conditions_at
+from desmig_sim.config.parameters import MonthlyRates, Parameters
+from desmig_sim.config.scenario import Scenario
+from desmig_sim.config.villages import POTENTIAL_RETURN_FACTOR
+from desmig_sim.core.calendar import format_year_month, parse_year_month
+from desmig_sim.core.enums import MigrantStatus
 from desmig_sim.core.streams import RandomStreams, Stream
-from desmig_sim.model.state import HouseholdArrays, MigrantArrays
-from desmig_sim.rules.remittance import wage_idr
+from desmig_sim.model.effects import Boost, ProgrammeEffects
+from desmig_sim.model.initial_state import (
+    expected_first_remittances,
+    initial_applications,
+    initial_households,
+    initial_migrants,
+    scale_to_poverty_share,
+    village_offsets,
+)
+from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
+from desmig_sim.model.tally import MonthTally
+from desmig_sim.rules import migration as migration_rules
+from desmig_sim.rules.inequality import VillageGroups, VillageStats
 
-#: Longest time abroad of a migrant at the start: since January 1998 (facts.md §2.4, §6 [V]:
-#: many NTT migrants who died or were deported had been abroad since 1998).
-LONGEST_STAY_AT_START_MONTHS = 228
+
+@dataclass
+class TieCounts:
+    """Each household's ties with a member abroad and ties that know the procedure (kept incrementally)."""
+
+    ties: np.ndarray
+    abroad: np.ndarray
+    knowing: np.ndarray
+    had_abroad: np.ndarray
+    knew: np.ndarray
+    norm: np.ndarray
+    inverse_degree: np.ndarray
 
 
-def village_offsets(villages: int, households_per_village: int) -> np.ndarray:
-    """Start slot of each village's block of households, plus the total at the end."""
-    return np.arange(villages + 1, dtype=np.int64) * households_per_village
+@dataclass(eq=False)
+class World:
+    """The state of one run and the helpers shared by the phases.
 
-
-def local_income_distribution(poverty_line: float, poor_share: float, cv: float) -> tuple[float, float]:
-    """``(mu, sigma)`` of the lognormal local income per capita.
-
-    The spread comes from the coefficient of variation; the location is set so that exactly
-    ``poor_share`` of households fall below the poverty line (facts.md §4.1, §8).
+    Build it with :meth:`build`. Attributes are the run's state; the methods are cached views
+    (``residents``, ``migrant_households``, ``active_members``) and small shared operations
+    (``pay_from_budget``, ``per_village``, ``can_send`` ...).
     """
-    sigma = float(np.sqrt(np.log1p(cv**2)))
-    mu = float(np.log(poverty_line) - sigma * ndtri(poor_share))
-    return mu, sigma
 
+    params: Parameters
+    #: The parameters' yearly probabilities as monthly ones (converted once).
+    rates: MonthlyRates
+    streams: RandomStreams
+    start: str
+    horizon: int
+    villages: list
+    village_offsets: np.ndarray
+    households: HouseholdArrays
+    migrants: MigrantArrays
+    cooperatives: CooperativeArrays
+    events: tuple[Event, ...]
+    effects: ProgrammeEffects
+    #: Migrant slots per household.
+    k: int
+    groups: VillageGroups
+    #: Business-income multiplier of each village's local potential.
+    potential: np.ndarray
+    ties: TieCounts
+    month: int = 0
+    conditions: Conditions | None = None
+    village_stats: VillageStats | None = None
+    #: Children in school and children, per village (set each school year).
+    school_totals: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0), np.zeros(0)))
+    tally: MonthTally = field(default_factory=lambda: MonthTally(villages=0))
+    #: Deaths and deportations per village in each of the last 12 months (by month % 12).
+    risk_events: np.ndarray = field(default_factory=lambda: np.zeros((12, 0)))
+    abroad_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: Slots abroad (after this month's departures and returns).
+    abroad: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: Slots that remitted last month (their ``remitted`` is cleared next month).
+    remitted_last: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _residents: np.ndarray | None = None
+    _income_base: np.ndarray | None = None
+    _migrant_households: np.ndarray | None = None
+    _membership_version: int = 0
+    _members_key: tuple | None = None
+    _members_cache: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
-def village_network(offsets: np.ndarray, ties_mean: float, streams: RandomStreams) -> sp.csr_matrix:
-    """A random symmetric network of ties inside each village (no self-ties, no duplicates).
+    @classmethod
+    def build(cls, scenario: Scenario, seed: int) -> World:
+        """The world of month 0: households, migrants, networks, first applications and schooling."""
+        params = scenario.parameters
+        streams = RandomStreams(seed)
+        villages = scenario.world.simulated_villages()
+        n_villages = len(villages)
+        offsets = village_offsets(n_villages, params.village.households_per_village)
+        households = initial_households(params, offsets, streams)
+        migrants = initial_migrants(params, households, streams)
+        k = params.migration.max_migrants_per_household
+        households.abroad_count = migrants.abroad.reshape(-1, k).sum(axis=1)
+        n = households.count
+        degree = households.degree
+        ties = TieCounts(
+            ties=households.network.astype(np.int64),
+            abroad=np.zeros(n, dtype=np.int64),
+            knowing=np.zeros(n, dtype=np.int64),
+            had_abroad=np.zeros(n, dtype=bool),
+            knew=np.zeros(n, dtype=bool),
+            norm=np.zeros(n),
+            inverse_degree=np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0),
+        )
+        rates = MonthlyRates.of(params)
+        world = cls(
+            params=params,
+            rates=rates,
+            streams=streams,
+            start=scenario.run.start,
+            horizon=scenario.run.months,
+            villages=villages,
+            village_offsets=offsets,
+            households=households,
+            migrants=migrants,
+            cooperatives=CooperativeArrays.empty(n_villages),
+            events=tuple(scenario.events),
+            effects=ProgrammeEffects(n_villages, rates.business_failure),
+            k=k,
+            groups=VillageGroups(offsets),
+            potential=np.array([POTENTIAL_RETURN_FACTOR[v.potential] for v in villages]),
+            ties=ties,
+        )
+        world._calibrate_local_income()
+        world.conditions = world.conditions_in(1)
+        world.risk_events = np.zeros((12, n_villages))
+        world.tally = MonthTally(villages=n_villages)
+        world.abroad_mask = migrants.status == MigrantStatus.ABROAD
+        world.abroad = np.flatnonzero(world.abroad_mask)
+        world.observe_ties()
+        initial_applications(params, households, world.can_send(), streams)
+        world.decide_schooling(0)
+        households.local_income = households.local_income_pc_base * world.residents()
+        world.account_incomes()
+        return world
 
-    Each household proposes ``ties_mean / 2`` ties to random households of its own village; the
-    union of proposals, made symmetric, gives a mean degree close to ``ties_mean``.
-    """
-    n = int(offsets[-1])
-    per = round(ties_mean / 2)
-    if per == 0 or n == 0:
-        return sp.csr_matrix((n, n))
-    sizes = np.diff(offsets)
-    village = np.repeat(np.arange(sizes.size), sizes)
-    u = streams.generator(Stream.NETWORK, 0).random((per, n))
-    src = np.tile(np.arange(n), per)
-    lo = offsets[:-1][village]
-    size = sizes[village]
-    # Draw among the other (size - 1) households of the village, skipping oneself.
-    pick = np.floor(u * np.maximum(size - 1, 1)[None, :]).astype(np.int64).ravel()
-    own = np.tile(np.arange(n) - lo, per)
-    dst = np.tile(lo, per) + pick + (pick >= own)
-    keep = np.tile(size > 1, per)
-    src, dst = src[keep], dst[keep]
-    data = np.ones(src.size * 2)
-    # Picks never name the proposer itself, so there are no self-ties; duplicates merge into one tie.
-    graph = sp.coo_matrix((data, (np.r_[src, dst], np.r_[dst, src])), shape=(n, n)).tocsr()
-    graph.data[:] = 1.0
-    return graph
+    # ------------------------------------------------------------------ calendar and prices
+    def conditions_in(self, month: int) -> Conditions:
+        """The exogenous conditions of a model month."""
+        r = self.params.remittance
+        absolute = parse_year_month(self.start) + month - 1
+        return conditions_at(self.events, absolute, r.min_wage_myr_per_month, r.exchange_rate_idr_per_myr)
 
+    def calendar_month(self) -> int:
+        """Calendar month (1-12) of the current step."""
+        return (parse_year_month(self.start) + max(self.month, 1) - 1) % 12 + 1
 
-def initial_households(params: Parameters, offsets: np.ndarray, streams: RandomStreams) -> HouseholdArrays:
-    """Households at the start: size, local income, knowledge, ties, children, businesses, savings."""
-    v, inc, biz = params.village, params.income, params.business
-    n = int(offsets[-1])
-    village = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
-    gen = streams.generator(Stream.INIT, 0, key="households")
-    size = 1 + gen.poisson(v.household_size_mean - 1.0, n)
-    mu, sigma = local_income_distribution(
-        inc.poverty_line_idr_per_capita_month, inc.poor_share, inc.local_income_cv
-    )
-    income_pc = np.exp(mu + sigma * gen.standard_normal(n))
-    u = gen.random((4, n))
-    knows = u[0] < v.knowledge_share
-    has_business = u[1] < biz.initial_business_share
-    capital = np.where(has_business, biz.initial_capital_idr * (0.5 + u[2]), 0.0)
-    savings = income_pc * size * v.initial_savings_months * 2.0 * u[3]
-    network = village_network(offsets, v.network_ties_mean, streams)
-    children = np.clip(size - 2, 0, params.schooling.max_children)
-    return HouseholdArrays(
-        village=village,
-        size=size.astype(np.int64),
-        local_income_pc_base=income_pc,
-        knows_procedure=knows,
-        network=network,
-        degree=np.asarray(network.sum(axis=1)).ravel(),
-        children=children.astype(np.int64),
-        business_capital=capital,
-        savings=savings,
-        debt=np.zeros(n),
-    )
+    def date(self) -> str:
+        """The current month as 'YYYY-MM'."""
+        return format_year_month(parse_year_month(self.start) + max(self.month, 1) - 1)
 
+    def price_index(self) -> float:
+        """Price level relative to the start month (poverty line and nominal local incomes)."""
+        return (1.0 + self.params.income.price_growth_per_year) ** ((max(self.month, 1) - 1) / 12.0)
 
-def initial_migrants(
-    params: Parameters, households: HouseholdArrays, streams: RandomStreams
-) -> MigrantArrays:
-    """Migrant slots, with one member abroad in a share of households at the start.
+    def poverty_line(self) -> float:
+        """Poverty line this month, IDR per person per month."""
+        return self.params.income.poverty_line_idr_per_capita_month * self.price_index()
 
-    Migrants abroad at the start have already spent part of their stay: procedural migrants a
-    uniform part of their contract, non-procedural ones an exponential time with the mean stay.
-    Every slot carries a personal remittance propensity drawn once (a trait of the person).
-    """
-    v, rem, abroad = params.village, params.remittance, params.abroad
-    k = params.migration.max_migrants_per_household
-    n = households.count
-    migrants = MigrantArrays(household=np.repeat(np.arange(n), k))
-    gen = streams.generator(Stream.INIT, 0, key="migrants")
-    z = gen.standard_normal(n * k)
-    sd = rem.remit_propensity_sd
-    migrants.propensity[:] = np.clip(rem.remit_share * np.exp(sd * z - 0.5 * sd**2), 0.0, 0.95)
-    u = gen.random((5, n))
-    abroad_now = (u[0] < v.migrant_household_share) & (households.size >= 2)
-    first_slot = np.flatnonzero(abroad_now) * k
-    uu = u[:, abroad_now]
-    non_proc = uu[1] < v.non_procedural_share
-    route = np.where(non_proc, Route.NON_PROCEDURAL, Route.PROCEDURAL)
-    destination = np.where(uu[2] < rem.malaysia_share, Destination.MALAYSIA, Destination.OTHER)
-    informal = np.where(
-        non_proc, uu[3] < rem.non_procedural_informal_share, uu[3] >= rem.procedural_formal_share
-    )
-    stay_np = np.minimum(
-        np.floor(-np.log1p(-uu[4]) * abroad.non_procedural_mean_months_abroad), LONGEST_STAY_AT_START_MONTHS
-    )
-    stay_p = np.floor(uu[4] * abroad.contract_months)
-    months = np.where(non_proc, stay_np, stay_p).astype(np.int64)
-    wage = wage_idr(
-        route,
-        destination,
-        rem.min_wage_myr_per_month,
-        rem.exchange_rate_idr_per_myr,
-        rem.non_procedural_wage_factor,
-        rem.other_destination_wage_factor,
-    )
-    repaid = months * rem.broker_debt_repayment_share * wage
-    migrants.status[first_slot] = MigrantStatus.ABROAD
-    migrants.route[first_slot] = route
-    migrants.destination[first_slot] = destination
-    migrants.channel[first_slot] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
-    migrants.departure_month[first_slot] = -months
-    migrants.contract_end_month[first_slot] = np.where(non_proc, -months, abroad.contract_months - months)
-    migrants.broker_debt[first_slot] = np.where(non_proc, np.maximum(rem.broker_debt_idr - repaid, 0.0), 0.0)
-    migrants.trips[first_slot] = 1
-    households.knows_procedure[np.flatnonzero(abroad_now)[~non_proc]] = True
-    return migrants
+    # ------------------------------------------------------------------ cached views
+    def per_village(self, values: np.ndarray) -> np.ndarray:
+        """Sum of a household array over each village (villages are contiguous blocks)."""
+        if self.groups.equal:
+            return values.reshape(len(self.villages), -1).sum(axis=1, dtype=np.float64)
+        return np.add.reduceat(np.asarray(values, dtype=np.float64), self.village_offsets[:-1])
 
+    def abroad_slots(self) -> np.ndarray:
+        """Migrant slots whose person is abroad (after this month's departures and returns)."""
+        return self.abroad
 
-def expected_first_remittances(
-    params: Parameters, households: HouseholdArrays, migrants: MigrantArrays
-) -> np.ndarray:
-    """Each household's expected remittances received in the first month, IDR."""
-    rem = params.remittance
-    abroad = migrants.status == MigrantStatus.ABROAD
-    route = np.where(abroad, migrants.route, Route.NONE)
-    wage = wage_idr(
-        route,
-        migrants.destination,
-        rem.min_wage_myr_per_month,
-        rem.exchange_rate_idr_per_myr,
-        rem.non_procedural_wage_factor,
-        rem.other_destination_wage_factor,
-    )
-    wage = wage - np.minimum(migrants.broker_debt, rem.broker_debt_repayment_share * wage)
-    send = np.where(route == Route.PROCEDURAL, rem.procedural_send_prob, rem.non_procedural_send_prob)
-    kept = np.where(
-        migrants.channel == Channel.FORMAL, 1.0 - rem.formal_fee_share, 1.0 - rem.informal_loss_prob
-    )
-    expected = wage * migrants.propensity * send * kept
-    return np.bincount(migrants.household, weights=expected, minlength=households.count)
+    def residents(self) -> np.ndarray:
+        """Members living at home (at least one); cached until someone leaves, returns or dies."""
+        if self._residents is None:
+            hh = self.households
+            self._residents = np.maximum(hh.size - hh.abroad_count, 1)
+        return self._residents
 
+    def resident_income_base(self) -> np.ndarray:
+        """Local income at start prices of each household's residents (cached with ``residents``)."""
+        if self._income_base is None:
+            self._income_base = self.households.local_income_pc_base * self.residents()
+        return self._income_base
 
-def scale_to_poverty_share(
-    local_pc: np.ndarray, other_pc: np.ndarray, poverty_line: float, poor_share: float
-) -> float:
-    """The factor on local income per capita that makes ``poor_share`` of households poor.
+    def residents_changed(self) -> None:
+        """Note that someone left, returned or died (clears the cached residents and income base)."""
+        self._residents = self._income_base = None
 
-    A household is poor when ``factor * local_pc + other_pc`` is below the poverty line; the
-    factor is found by bisection on a log scale.
-    """
-    lo, hi = -5.0, 5.0
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        share = np.mean(np.exp(mid) * local_pc + other_pc < poverty_line)
-        lo, hi = (mid, hi) if share > poor_share else (lo, mid)
-    return float(np.exp(0.5 * (lo + hi)))
+    def migrant_households(self) -> np.ndarray:
+        """Households with a living member abroad or back from abroad (cached until departures or returns)."""
+        if self._migrant_households is None:
+            hh = self.households
+            self._migrant_households = (hh.abroad_count + hh.returnee_count) > 0
+        return self._migrant_households
 
+    def migration_changed(self) -> None:
+        """Note that someone left or came home (clears the cached migrant households)."""
+        self._migrant_households = None
 
-def initial_applications(
-    params: Parameters, households: HouseholdArrays, can_apply: np.ndarray, streams: RandomStreams
-) -> None:
-    """Procedural applications already in progress at the start (sets ``wait_months_left``)."""
-    gen = streams.generator(Stream.INIT, 0, key="applications")
-    u = gen.random((2, households.count))
-    pending = can_apply & households.knows_procedure & (u[0] < params.village.pending_application_share)
-    longest = params.migration.procedural_wait_months_max
-    households.wait_months_left[pending] = np.floor(u[1][pending] * (longest + 1)).astype(np.int64)
+    def membership_changed(self) -> None:
+        """Note that cooperative membership changed (clears the cached member mask)."""
+        self._membership_version += 1
+
+    def active_members(self) -> np.ndarray:
+        """Households that are members of an active cooperative (recomputed when membership changes)."""
+        hh, coops = self.households, self.cooperatives
+        key = (coops.active.tobytes(), self._membership_version)
+        if self._members_key != key:
+            self._members_cache = hh.coop_member & coops.active[hh.village]
+            self._members_key = key
+        return self._members_cache
+
+    def free_count(self, households: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Migrant slots free for a departure (not abroad, not dead)."""
+        hh = self.households
+        return self.k - hh.abroad_count[households] - hh.dead_count[households]
+
+    def can_send(self) -> np.ndarray:
+        """Households able to send a member: two or more at home, a free slot, no application pending."""
+        hh = self.households
+        return (self.free_count() > 0) & (self.residents() >= 2) & (hh.wait_months_left < 0)
+
+    def free_slot(self, households: np.ndarray) -> np.ndarray:
+        """The slot each departing household uses: a former migrant first, else a new person."""
+        status = self.migrants.status.reshape(self.households.count, self.k)[households]
+        rank = np.where((status == MigrantStatus.RETURNED) | (status == MigrantStatus.DEPORTED), 0, 2)
+        rank = np.where(status == MigrantStatus.NEVER_LEFT, 1, rank)
+        return households * self.k + np.argmin(rank, axis=1)
+
+    def perceived_risk(self, households: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Perceived risk of migrating of the given households (all by default).
+
+        It grows with the recent deaths and deportations of migrants from the household's village.
+        """
+        recent = self.risk_events.sum(axis=0)
+        return migration_rules.perceived_risk(recent, self.params.migration.risk_per_event)[
+            self.households.village[households]
+        ]
+
+    # ------------------------------------------------------------------ shared operations
+    def pay_from_budget(self, households: np.ndarray, amount: np.ndarray) -> None:
+        """Pay a committed amount (loan instalment, compulsory deposit) out of this month's budget.
+
+        It comes out of consumption first, then savings; what is still missing becomes debt.
+        """
+        hh = self.households
+        from_consumption = np.minimum(amount, np.maximum(hh.consumption[households], 0.0))
+        hh.consumption[households] -= from_consumption
+        rest = amount - from_consumption
+        from_savings = np.minimum(rest, np.maximum(hh.savings[households], 0.0))
+        hh.savings[households] -= from_savings
+        hh.debt[households] += rest - from_savings
+
+    def account_incomes(self) -> None:
+        """Household income, income per resident, poverty and the village statistics."""
+        hh = self.households
+        hh.income = hh.local_income + hh.business_income
+        hh.income += hh.remittances_received
+        if self.cooperatives.exists.any():
+            hh.income += hh.coop_interest
+        hh.income_per_capita = hh.income / self.residents()
+        hh.poor = hh.income_per_capita < self.poverty_line()
+        self.village_stats = self.groups.stats(hh.income_per_capita)
+
+    def decide_schooling(self, month: int) -> None:
+        """Enrol each child for the school year (one draw per household and child)."""
+        hh, sp = self.households, self.params.schooling
+        p = (
+            sp.attendance_prob
+            - sp.left_behind_penalty * (hh.abroad_count > 0)
+            + self.effects.boost(Boost.SCHOOL_ATTENDANCE, slice(None))
+        )
+        p = np.clip(p, 0.0, 1.0)
+        in_school = np.zeros(hh.count, dtype=np.int64)
+        for child in range(sp.max_children):
+            has = np.flatnonzero(hh.children > child)
+            u = self.streams.uniform(Stream.SCHOOLING, month, has, key=f"child{child}")
+            in_school[has] += u < p[has]
+        hh.children_in_school = in_school
+        self.school_totals = (self.per_village(in_school), self.per_village(hh.children))
+
+    def observe_ties(self) -> None:
+        """Count each household's ties with a member abroad and ties that know the procedure.
+
+        Called once a month after returns. Only households whose trait changed since the last call
+        update their neighbours' counts (ties are symmetric), so the counts stay exactly what a full
+        pass over the network would give at a fraction of the cost. The share of ties with a member
+        abroad is next month's subjective norm; the share that knows drives learning from ties.
+        """
+        hh, t = self.households, self.ties
+        touched = migration_rules.update_tie_counts(t.ties, t.abroad, t.had_abroad, hh.abroad_count > 0)
+        t.norm[touched] = migration_rules.subjective_norm(t.abroad[touched], t.inverse_degree[touched])
+        migration_rules.update_tie_counts(t.ties, t.knowing, t.knew, hh.knows_procedure)
+
+    def _calibrate_local_income(self) -> None:
+        """Scale local incomes so that the first month's poverty share matches the ledger."""
+        hh, inc = self.households, self.params.income
+        remittance_pc = expected_first_remittances(self.params, hh, self.migrants) / self.residents()
+        factor = scale_to_poverty_share(
+            hh.local_income_pc_base, remittance_pc, inc.poverty_line_idr_per_capita_month, inc.poor_share
+        )
+        hh.local_income_pc_base *= factor
+        # Savings were drawn in months of (unscaled, whole-household) local income: rescale them.
+        hh.savings *= factor * self.residents() / hh.size

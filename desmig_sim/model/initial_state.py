@@ -1,0 +1,202 @@
+"""Initialisation: the households, migrants and networks of the villages in January 2017.
+
+Every draw comes from the ``init`` or ``network`` stream, one array per attribute, indexed by
+household or migrant slot, so the starting world depends only on the seed and the parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import ndtri
+
+from desmig_sim.config.parameters import Parameters
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.streams import RandomStreams, Stream
+from desmig_sim.model.state import HouseholdArrays, MigrantArrays
+from desmig_sim.rules.remittance import wage_idr
+
+#: Longest time abroad of a migrant at the start: since January 1998 (facts.md §2.4, §6 [V]:
+#: many NTT migrants who died or were deported had been abroad since 1998).
+LONGEST_STAY_AT_START_MONTHS = 228
+
+
+def village_offsets(villages: int, households_per_village: int) -> np.ndarray:
+    """Start slot of each village's block of households, plus the total at the end."""
+    return np.arange(villages + 1, dtype=np.int64) * households_per_village
+
+
+def local_income_distribution(poverty_line: float, poor_share: float, cv: float) -> tuple[float, float]:
+    """``(mu, sigma)`` of the lognormal local income per capita.
+
+    The spread comes from the coefficient of variation; the location is set so that exactly
+    ``poor_share`` of households fall below the poverty line (facts.md §4.1, §8).
+    """
+    sigma = float(np.sqrt(np.log1p(cv**2)))
+    mu = float(np.log(poverty_line) - sigma * ndtri(poor_share))
+    return mu, sigma
+
+
+def village_network(offsets: np.ndarray, ties_mean: float, streams: RandomStreams) -> sp.csr_matrix:
+    """A random symmetric network of ties inside each village (no self-ties, no duplicates).
+
+    Each household proposes ``ties_mean / 2`` ties to random households of its own village; the
+    union of proposals, made symmetric, gives a mean degree close to ``ties_mean``.
+    """
+    n = int(offsets[-1])
+    per = round(ties_mean / 2)
+    if per == 0 or n == 0:
+        return sp.csr_matrix((n, n))
+    sizes = np.diff(offsets)
+    village = np.repeat(np.arange(sizes.size), sizes)
+    u = streams.generator(Stream.NETWORK, 0).random((per, n))
+    src = np.tile(np.arange(n), per)
+    lo = offsets[:-1][village]
+    size = sizes[village]
+    # Draw among the other (size - 1) households of the village, skipping oneself.
+    pick = np.floor(u * np.maximum(size - 1, 1)[None, :]).astype(np.int64).ravel()
+    own = np.tile(np.arange(n) - lo, per)
+    dst = np.tile(lo, per) + pick + (pick >= own)
+    keep = np.tile(size > 1, per)
+    src, dst = src[keep], dst[keep]
+    data = np.ones(src.size * 2)
+    # Picks never name the proposer itself, so there are no self-ties; duplicates merge into one tie.
+    graph = sp.coo_matrix((data, (np.r_[src, dst], np.r_[dst, src])), shape=(n, n)).tocsr()
+    graph.data[:] = 1.0
+    return graph
+
+
+def initial_households(params: Parameters, offsets: np.ndarray, streams: RandomStreams) -> HouseholdArrays:
+    """Households at the start: size, local income, knowledge, ties, children, businesses, savings."""
+    v, inc, biz = params.village, params.income, params.business
+    n = int(offsets[-1])
+    village = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
+    gen = streams.generator(Stream.INIT, 0, key="households")
+    size = 1 + gen.poisson(v.household_size_mean - 1.0, n)
+    mu, sigma = local_income_distribution(
+        inc.poverty_line_idr_per_capita_month, inc.poor_share, inc.local_income_cv
+    )
+    income_pc = np.exp(mu + sigma * gen.standard_normal(n))
+    u = gen.random((4, n))
+    knows = u[0] < v.knowledge_share
+    has_business = u[1] < biz.initial_business_share
+    capital = np.where(has_business, biz.initial_capital_idr * (0.5 + u[2]), 0.0)
+    savings = income_pc * size * v.initial_savings_months * 2.0 * u[3]
+    network = village_network(offsets, v.network_ties_mean, streams)
+    children = np.clip(size - 2, 0, params.schooling.max_children)
+    return HouseholdArrays(
+        village=village,
+        size=size.astype(np.int64),
+        local_income_pc_base=income_pc,
+        knows_procedure=knows,
+        network=network,
+        degree=np.asarray(network.sum(axis=1)).ravel(),
+        children=children.astype(np.int64),
+        business_capital=capital,
+        savings=savings,
+        debt=np.zeros(n),
+    )
+
+
+def initial_migrants(
+    params: Parameters, households: HouseholdArrays, streams: RandomStreams
+) -> MigrantArrays:
+    """Migrant slots, with one member abroad in a share of households at the start.
+
+    Migrants abroad at the start have already spent part of their stay: procedural migrants a
+    uniform part of their contract, non-procedural ones an exponential time with the mean stay.
+    Every slot carries a personal remittance propensity drawn once (a trait of the person).
+    """
+    v, rem, abroad = params.village, params.remittance, params.abroad
+    k = params.migration.max_migrants_per_household
+    n = households.count
+    migrants = MigrantArrays(household=np.repeat(np.arange(n), k))
+    gen = streams.generator(Stream.INIT, 0, key="migrants")
+    z = gen.standard_normal(n * k)
+    sd = rem.remit_propensity_sd
+    migrants.propensity[:] = np.clip(rem.remit_share * np.exp(sd * z - 0.5 * sd**2), 0.0, 0.95)
+    u = gen.random((5, n))
+    abroad_now = (u[0] < v.migrant_household_share) & (households.size >= 2)
+    first_slot = np.flatnonzero(abroad_now) * k
+    uu = u[:, abroad_now]
+    non_proc = uu[1] < v.non_procedural_share
+    route = np.where(non_proc, Route.NON_PROCEDURAL, Route.PROCEDURAL)
+    destination = np.where(uu[2] < rem.malaysia_share, Destination.MALAYSIA, Destination.OTHER)
+    informal = np.where(
+        non_proc, uu[3] < rem.non_procedural_informal_share, uu[3] >= rem.procedural_formal_share
+    )
+    stay_np = np.minimum(
+        np.floor(-np.log1p(-uu[4]) * abroad.non_procedural_mean_months_abroad), LONGEST_STAY_AT_START_MONTHS
+    )
+    stay_p = np.floor(uu[4] * abroad.contract_months)
+    months = np.where(non_proc, stay_np, stay_p).astype(np.int64)
+    wage = wage_idr(
+        route,
+        destination,
+        rem.min_wage_myr_per_month,
+        rem.exchange_rate_idr_per_myr,
+        rem.non_procedural_wage_factor,
+        rem.other_destination_wage_factor,
+    )
+    repaid = months * rem.broker_debt_repayment_share * wage
+    migrants.status[first_slot] = MigrantStatus.ABROAD
+    migrants.route[first_slot] = route
+    migrants.destination[first_slot] = destination
+    migrants.channel[first_slot] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
+    migrants.departure_month[first_slot] = -months
+    migrants.contract_end_month[first_slot] = np.where(non_proc, -months, abroad.contract_months - months)
+    migrants.broker_debt[first_slot] = np.where(non_proc, np.maximum(rem.broker_debt_idr - repaid, 0.0), 0.0)
+    migrants.trips[first_slot] = 1
+    households.knows_procedure[np.flatnonzero(abroad_now)[~non_proc]] = True
+    return migrants
+
+
+def expected_first_remittances(
+    params: Parameters, households: HouseholdArrays, migrants: MigrantArrays
+) -> np.ndarray:
+    """Each household's expected remittances received in the first month, IDR."""
+    rem = params.remittance
+    abroad = migrants.status == MigrantStatus.ABROAD
+    route = np.where(abroad, migrants.route, Route.NONE)
+    wage = wage_idr(
+        route,
+        migrants.destination,
+        rem.min_wage_myr_per_month,
+        rem.exchange_rate_idr_per_myr,
+        rem.non_procedural_wage_factor,
+        rem.other_destination_wage_factor,
+    )
+    wage = wage - np.minimum(migrants.broker_debt, rem.broker_debt_repayment_share * wage)
+    send = np.where(route == Route.PROCEDURAL, rem.procedural_send_prob, rem.non_procedural_send_prob)
+    kept = np.where(
+        migrants.channel == Channel.FORMAL, 1.0 - rem.formal_fee_share, 1.0 - rem.informal_loss_prob
+    )
+    expected = wage * migrants.propensity * send * kept
+    return np.bincount(migrants.household, weights=expected, minlength=households.count)
+
+
+def scale_to_poverty_share(
+    local_pc: np.ndarray, other_pc: np.ndarray, poverty_line: float, poor_share: float
+) -> float:
+    """The factor on local income per capita that makes ``poor_share`` of households poor.
+
+    A household is poor when ``factor * local_pc + other_pc`` is below the poverty line; the
+    factor is found by bisection on a log scale.
+    """
+    lo, hi = -5.0, 5.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        share = np.mean(np.exp(mid) * local_pc + other_pc < poverty_line)
+        lo, hi = (mid, hi) if share > poor_share else (lo, mid)
+    return float(np.exp(0.5 * (lo + hi)))
+
+
+def initial_applications(
+    params: Parameters, households: HouseholdArrays, can_apply: np.ndarray, streams: RandomStreams
+) -> None:
+    """Procedural applications already in progress at the start (sets ``wait_months_left``)."""
+    gen = streams.generator(Stream.INIT, 0, key="applications")
+    u = gen.random((2, households.count))
+    pending = can_apply & households.knows_procedure & (u[0] < params.village.pending_application_share)
+    longest = params.migration.procedural_wait_months_max
+    households.wait_months_left[pending] = np.floor(u[1][pending] * (longest + 1)).astype(np.int64)

@@ -165,13 +165,14 @@ class IncomeParams(_Section):
         description="Poverty line at the start (January 2017), indexed by `price_growth_per_year`.",
     )
     price_growth_per_year: float = param(
-        0.04,
+        0.066,
         unit="share/year",
         ge=0.0,
         le=0.5,
         source=(
             "ref:bps-ntt-poverty-2016, ref:bps-ntt-poverty-2024 [D]: the BPS NTT poverty line grew from Rp "
-            "327,003 (Sep 2016) to Rp 527,275 (Mar 2024), ≈ 6.6%/yr"
+            "327,003 (Sep 2016) to Rp 527,275 (Mar 2024): (527,275 / 327,003) ** (1 / 7.5) - 1 = 6.6%/yr"
+            " (6.3-6.8%/yr over other spans of Mar 2016-Mar 2024); was 4%/yr, not what the source gives"
         ),
         description="Yearly growth of the poverty line and of nominal local incomes.",
     )
@@ -370,66 +371,79 @@ class RemittanceParams(_Section):
     )
 
 
+_RESCALED = (
+    "; rescaled with the other non-debt shares by 0.62/0.75 when debt rose to 0.38, rounded to 3 decimals"
+)
+
+
 class BudgetParams(_Section):
     """How households allocate remittances (uses must sum to 1)."""
 
     consumption: float = param(
-        0.40,
+        0.331,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
         source=(
             "ref:jpnn-2015-ilo-remittance-use, ref:uniteller-2019-recipients, "
             "ref:neraca-2016-wb-remittance-use [D]: blend of ILO 2015 (26% daily needs), UniTeller 2019 "
-            "(25%), WB"
+            "(25%), WB; was 0.40" + _RESCALED
         ),
         description="Share of remittances spent on consumption.",
     )
     debt: float = param(
-        0.25,
+        0.38,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
-        source="ref:jpnn-2015-ilo-remittance-use [V]: ILO 2015, 38% debt repayment",
+        source=(
+            "ref:jpnn-2015-ilo-remittance-use [V]: ILO 2015, 38% debt repayment (was 0.25, not what the"
+            " source gives); the other five shares are scaled by (1 - 0.38) / (1 - 0.25) = 0.62/0.75 so"
+            " that the shares still sum to 1"
+        ),
         description="Share used to repay household debt (consumed when there is none).",
     )
     education: float = param(
-        0.15,
+        0.124,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
-        source="ref:jpnn-2015-ilo-remittance-use, ref:neraca-2016-wb-remittance-use [V]: ILO 22%, WB 8%",
+        source=(
+            "ref:jpnn-2015-ilo-remittance-use, ref:neraca-2016-wb-remittance-use [V]: ILO 22%, WB 8%;"
+            " was 0.15" + _RESCALED
+        ),
         description="Share spent on children's schooling.",
     )
     housing: float = param(
-        0.08,
+        0.066,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
         source=(
             "ref:jpnn-2015-ilo-remittance-use [V]: ILO 2015, 2.8% housing; brick houses in "
-            "ref:bisnis-2015-bakiruk [V]"
+            "ref:bisnis-2015-bakiruk [V]; was 0.08" + _RESCALED
         ),
         description="Share spent on housing.",
     )
     savings: float = param(
-        0.07,
+        0.058,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
         source=(
-            "ref:uniteller-2019-recipients [V]: UniTeller 2019, 15% savings (online sample, biased upward)"
+            "ref:uniteller-2019-recipients [V]: UniTeller 2019, 15% savings (online sample, biased upward);"
+            " was 0.07" + _RESCALED
         ),
         description="Share saved (deposited with the cooperative by members).",
     )
     productive: float = param(
-        0.05,
+        0.041,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
         source=(
             "ref:jpnn-2015-ilo-remittance-use, ref:neraca-2016-wb-remittance-use [V]: ILO 4%, WB 6% "
-            "investment"
+            "investment; was 0.05" + _RESCALED
         ),
         description="Share invested in a household business.",
     )
@@ -661,14 +675,15 @@ class AbroadParams(_Section):
         description="Yearly chance of death abroad, procedural route.",
     )
     deportation_prob_per_year: float = param(
-        0.015,
+        0.0065,
         unit="probability/year",
         ge=0.0,
         le=0.5,
         source=(
             "ref:tribun-kaltara-2024-deportations, ref:kalimantan-news-2013-deportations, "
             "ref:niaga-asia-2019-undocumented [D]: ~18% of 1,771-1,981 Nunukan deportees/yr = ~300-350 NTT "
-            "deportees/yr, / ~50k irregular = 0.6-0.7%/yr"
+            "deportees/yr, / ~50k irregular = 0.6-0.7%/yr (midpoint 0.65%; was 1.5%/yr, not what the"
+            " sources give; deportations through other ports are not counted)"
         ),
         description="Yearly chance of deportation for a non-procedural migrant.",
     )

@@ -2,7 +2,7 @@
 
 Deaths: 0.25%/yr non-procedural, 0.05%/yr procedural (ref:jakartapost-2020-deaths,
 ref:katongntt-2023-deaths [D]; the procedural rate is an assumption). Deportation of non-procedural
-migrants: 1.5%/yr (ref:tribun-kaltara-2024-deportations [D]). Non-procedural migrants return with a
+migrants: 0.65%/yr (ref:tribun-kaltara-2024-deportations [D]). Non-procedural migrants return with a
 geometric hazard (mean stay 60 months, an assumption); procedural migrants return when the 24-month
 contract ends (ref:antara-2019-ntt-procedural [V]) unless they renew it. A border closure multiplies
 the return hazard.

@@ -32,14 +32,14 @@ def test_full_default_size(runs: list[RunResult]) -> None:
 def test_non_procedural_share_of_departures(runs: list[RunResult]) -> None:
     share = np.mean([non_procedural_share(r.pooled()) for r in runs])
     assert 0.85 <= share <= 0.95, (
-        f"85-95% of new departures are non-procedural (facts.md §2.2); got {share:.3f}"
+        f"85-95% of new departures are non-procedural (ref:antara-ntt-2018-undocumented); got {share:.3f}"
     )
 
 
 def test_poverty_rate(runs: list[RunResult]) -> None:
     rate = np.mean([r.pooled()["poverty_rate"].mean() for r in runs])
     assert 0.20 <= rate <= 0.30, (
-        f"mean poverty rate is 20-30% (rural NTT ~24.7%, facts.md §4.1); got {rate:.3f}"
+        f"mean poverty rate is 20-30% (rural NTT ~24.7%, ref:bps-ntt-poverty-2018); got {rate:.3f}"
     )
 
 
@@ -50,7 +50,8 @@ def test_productive_share_of_remittances(runs: list[RunResult]) -> None:
     ]
     share = float(np.mean(shares))
     assert share <= 0.06, (
-        f"at most 6% of remittances go to productive investment (facts.md §3.5); got {share:.4f}"
+        "at most 6% of remittances go to productive investment (ref:jpnn-2015-ilo-remittance-use);"
+        f" got {share:.4f}"
     )
     assert share > 0, "some remittances are invested (the budget's productive share is positive)"
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
 from pathlib import Path
 
 import desmig_sim
 from desmig_sim.config.outcomes import CATALOGUE, FIGURE_OUTCOMES, KEY_OUTCOMES, LIVE_OUTCOMES, OUTCOMES
 from desmig_sim.config.parameters import Parameters
-from desmig_sim.reporting.paramdocs import DOCS_PATH, parameters_doc_is_current, parameters_markdown
+from desmig_sim.reporting.paramdocs import (
+    DOCS_PATH,
+    REF_PATTERN,
+    ledger_sources,
+    parameters_doc_is_current,
+    parameters_markdown,
+    source_counts,
+)
 from tests.helpers import small_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,3 +122,62 @@ def test_the_outcome_facts_check_finds_a_label_table(tmp_path):
     assert _own_outcome_facts(path)
     path.write_text('CHART = Chart("gini", "Gini index")\n')
     assert _own_outcome_facts(path)
+
+
+def _reference_keys() -> set[str]:
+    """The keys of docs/references.md, from its entries ``- <a id="KEY"></a>**KEY** — ...``."""
+    text = (ROOT / "docs" / "references.md").read_text(encoding="utf-8")
+    entries = re.findall(r'^- <a id="([a-z0-9-]+)"></a>\*\*([a-z0-9-]+)\*\* — .+$', text, flags=re.M)
+    assert all(anchor == bold for anchor, bold in entries), "an entry's anchor and bold key differ"
+    keys = [anchor for anchor, _ in entries]
+    assert len(keys) == len(set(keys)), "a reference key appears twice"
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", k) for k in keys), "keys are lowercase-with-hyphens"
+    return set(keys)
+
+
+def test_every_ledger_source_is_references_or_an_assumption():
+    keys = _reference_keys()
+    for name, source in ledger_sources().items():
+        assert source.startswith(("ref:", "assumption")), (
+            f"{name}: source {source!r} is neither refs nor assumption"
+        )
+        unknown = set(REF_PATTERN.findall(source)) - keys
+        assert not unknown, f"{name} cites {sorted(unknown)}, not entries of docs/references.md"
+
+
+def test_every_reference_link_in_the_docs_resolves():
+    keys = _reference_keys()
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.md", "*.py", "*.toml"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    for path in tracked:
+        if path == "docs/references.md":  # defines the keys; its preface shows the link form
+            continue
+        text = (ROOT / path).read_text(encoding="utf-8")
+        linked = set(re.findall(r"references\.md#([A-Za-z0-9_-]+)", text))
+        cited = set(REF_PATTERN.findall(text)) if path.endswith((".py", ".toml")) else set()
+        unknown = (linked | cited) - keys
+        assert not unknown, f"{path} links or cites {sorted(unknown)}, not entries of docs/references.md"
+
+
+def test_no_tracked_file_but_the_changelog_mentions_the_external_fact_sheet():
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    needle = "facts" + ".md"
+    offenders = []
+    for path in tracked.split():
+        if path == "CHANGELOG.md" or not (ROOT / path).is_file():
+            continue
+        try:
+            text = (ROOT / path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        if needle in text:
+            offenders.append(path)
+    assert not offenders, f"these files cite the fact sheet outside the repository: {offenders}"
+
+
+def test_parameters_doc_counts_sources_and_assumptions():
+    sourced, assumed = source_counts()
+    assert sourced + assumed == len(ledger_sources())
+    assert f"**{sourced} are sourced**" in parameters_markdown()
+    assert f"**{assumed} are assumptions**" in parameters_markdown()

@@ -25,18 +25,18 @@ class ComponentSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: bool = param(
-        False, unit="-", source="scenario choice", description="Whether the component runs."
+        False, unit="-", source="assumption: a scenario choice", description="Whether the component runs."
     )
     start: YearMonth = param(
         "2017-09",
         unit="month (YYYY-MM)",
-        source="facts.md §1.1 [V]: national launch 11 Sep 2017",
+        source="ref:suara-2017-launch [V]: national launch 11 Sep 2017",
         description="First month of the component.",
     )
     end: YearMonth = param(
         "2020-08",
         unit="month (YYYY-MM)",
-        source="facts.md §1.3 [V]: each village is facilitated for 3 years",
+        source="ref:timorexpress-2017-ntt-launch [V]: each village is facilitated for 3 years",
         description="Last month of the component (36 months of facilitation).",
     )
     ramp_up_months: int = param(
@@ -50,7 +50,7 @@ class ComponentSettings(BaseModel):
     villages: Literal["all"] | list[str] = param(
         "all",
         unit="-",
-        source="scenario choice; facts.md §1.5 (the 20 villages)",
+        source="assumption: a scenario choice among the 20 villages of ref:suarajarmas-2017-ntt-villages [V]",
         description="Villages where it runs: 'all' or a list of village names.",
     )
     coverage: float = param(
@@ -62,7 +62,7 @@ class ComponentSettings(BaseModel):
         description="Share reached.",
     )
     eligibility: Eligibility = param(
-        "all", unit="-", source="scenario choice", description="Which households are eligible."
+        "all", unit="-", source="assumption: a scenario choice", description="Which households are eligible."
     )
     one_off_cost_idr: float = param(
         0.0,
@@ -78,7 +78,10 @@ class ComponentSettings(BaseModel):
         None,
         unit="IDR per village",
         ge=0.0,
-        source="facts.md §1.3 [UNVERIFIED]: no central budget per village found (~Rp 220-280 m [D])",
+        source=(
+            "ref:ayosemarang-2020-officers, ref:sumbawabaratpost-2019-grant [D]: no central budget per "
+            "village found [UNVERIFIED]; bottom-up ~Rp 220-280 m [D]"
+        ),
         description="Spending cap per village; the component stops before overspending (none: no cap).",
     )
 
@@ -107,14 +110,17 @@ class InformationCentreSettings(ComponentSettings):
         10_000_000.0,
         unit="IDR per village",
         ge=0.0,
-        source="assumption; facts.md §1.3 [V]: migration-service equipment handed over at launch",
+        source=(
+            "assumption; ref:timorexpress-2017-ntt-launch [V]: migration-service equipment handed over at "
+            "launch"
+        ),
         description="Service equipment.",
     )
     monthly_cost_idr: float = param(
         3_800_000.0,
         unit="IDR per village and month",
         ge=0.0,
-        source="facts.md §1.3 [V]: 2 officers x Rp 1.9 m/month",
+        source="ref:ayosemarang-2020-officers [V]: 2 officers x Rp 1.9 m/month",
         description="Two Desmigratif officers.",
     )
     learn_share_first_year: float = param(
@@ -122,7 +128,7 @@ class InformationCentreSettings(ComponentSettings):
         unit="share/year",
         ge=0.0,
         le=1.0,
-        source="facts.md §8: +0.3 knowledge in year 1 (assumption)",
+        source="assumption: +0.3 knowledge in year 1",
         description=(
             "Share of reached households without knowledge who learn the procedure within a year at"
             " full intensity (with the default coverage about +0.3 knowledge in year 1)."
@@ -133,7 +139,10 @@ class InformationCentreSettings(ComponentSettings):
         unit="share",
         ge=0.0,
         le=1.0,
-        source="facts.md §8: calo success -30% (assumption); Kemnaker '~30%' claim [V] §1.6",
+        source=(
+            "assumption: calo success -30%; echoes the Kemnaker '~30%' outcome claim "
+            "(ref:medcom-2019-thirty-percent [V]), not evidence of a mechanism"
+        ),
         description="Cut in brokers' monthly reach while the centre runs.",
     )
     procedural_cost_reduction: float = param(
@@ -160,7 +169,7 @@ class ProductiveEnterpriseSettings(ComponentSettings):
     eligibility: Eligibility = param(
         "migrant_households",
         unit="-",
-        source="facts.md §1.2 [V]: mainly for families left behind",
+        source="ref:suara-2017-launch [V]: mainly for families left behind",
         description="Which households are eligible.",
     )
     coverage: float = param(
@@ -181,7 +190,7 @@ class ProductiveEnterpriseSettings(ComponentSettings):
         70_000_000.0,
         unit="IDR per package",
         ge=0.0,
-        source="facts.md §1.3 [V]: Sumbawa Barat 2019, 2 packages of Rp 70 m per village",
+        source="ref:sumbawabaratpost-2019-grant [V]: Sumbawa Barat 2019, 2 packages of Rp 70 m per village",
         description="One grant package, shared equally by one business group.",
     )
     group_size: int = param(
@@ -189,13 +198,16 @@ class ProductiveEnterpriseSettings(ComponentSettings):
         unit="households",
         ge=10,
         le=20,
-        source="facts.md §1.3, §5.1 [V]: groups of 10-20 members",
+        source=(
+            "ref:sumbawabaratpost-2019-grant, ref:antara-mataram-lombok-tengah-grant [V]: groups of 10-20 "
+            "members"
+        ),
         description="Members per business group.",
     )
     grant_months_after_start: list[Annotated[int, Field(ge=0, le=120)]] = param(
         [3, 15],
         unit="months after the start",
-        source="facts.md §1.3 [V] (two packages); timing is an assumption",
+        source="ref:sumbawabaratpost-2019-grant [V] (two packages); timing is an assumption",
         description="One package goes to one business group at each listed month after the start.",
     )
     productive_share_boost: float = param(
@@ -211,7 +223,7 @@ class ProductiveEnterpriseSettings(ComponentSettings):
         unit="probability/year",
         ge=0.0,
         le=1.0,
-        source="facts.md §8: 10%/yr with mentoring (assumption)",
+        source="assumption: 10%/yr with mentoring",
         description="Business failure with mentoring.",
     )
     return_boost_per_month: float = param(
@@ -254,7 +266,7 @@ class CooperativeFormationSettings(ComponentSettings):
         unit="probability/month",
         ge=0.0,
         le=1.0,
-        source="assumption (growth from 40 members with programme outreach, facts.md §8)",
+        source="assumption (growth from 40 members with programme outreach)",
         description="Monthly chance a reached non-member joins while the component runs.",
     )
 
@@ -265,7 +277,7 @@ class CommunityParentingSettings(ComponentSettings):
     eligibility: Eligibility = param(
         "migrant_households",
         unit="-",
-        source="facts.md §1.2 [V]: for migrants' children",
+        source="ref:suara-2017-launch [V]: for migrants' children",
         description="Which households are eligible.",
     )
     coverage: float = param(
@@ -287,7 +299,7 @@ class CommunityParentingSettings(ComponentSettings):
         unit="probability",
         ge=0.0,
         le=1.0,
-        source="facts.md §8: +5 pp (assumption)",
+        source="assumption: +5 pp",
         description="Rise in the school attendance chance of reached households' children.",
     )
 

@@ -22,37 +22,54 @@ class _Event(BaseModel):
 
 
 class MinimumWageStep(_Event):
-    """The destination's statutory minimum wage changes (Malaysia: facts.md §4.3 [V])."""
+    """The destination's statutory minimum wage changes (Malaysia: ref:malaysia-minimum-wages-orders [V])."""
 
     kind: Literal["destination_min_wage"]
     date: YearMonth = param(
-        ..., unit="month (YYYY-MM)", source="scenario input", description="Month it takes effect."
+        ...,
+        unit="month (YYYY-MM)",
+        source="assumption: a scenario input",
+        description="Month it takes effect.",
     )
     value_myr: float = param(
-        ..., unit="MYR/month", ge=1.0, source="facts.md §4.3 [V]", description="New minimum wage."
+        ...,
+        unit="MYR/month",
+        ge=1.0,
+        source="ref:malaysia-minimum-wages-orders [V]",
+        description="New minimum wage.",
     )
 
 
 class ExchangeRateChange(_Event):
-    """The rupiah/ringgit exchange rate changes (facts.md §8 [M])."""
+    """The rupiah/ringgit exchange rate changes (an approximate rate, [M])."""
 
     kind: Literal["exchange_rate"]
     date: YearMonth = param(
-        ..., unit="month (YYYY-MM)", source="scenario input", description="Month it takes effect."
+        ...,
+        unit="month (YYYY-MM)",
+        source="assumption: a scenario input",
+        description="Month it takes effect.",
     )
     idr_per_myr: float = param(
-        ..., unit="IDR/MYR", ge=1.0, source="facts.md §8 [M]", description="New exchange rate."
+        ...,
+        unit="IDR/MYR",
+        ge=1.0,
+        source="assumption: approximate rate [M], from memory",
+        description="New exchange rate.",
     )
 
 
 class _Window(_Event):
     start: YearMonth = param(
-        ..., unit="month (YYYY-MM)", source="scenario input", description="First month in force."
+        ...,
+        unit="month (YYYY-MM)",
+        source="assumption: a scenario input",
+        description="First month in force.",
     )
     end: YearMonth | None = param(
         None,
         unit="month (YYYY-MM)",
-        source="scenario input",
+        source="assumption: a scenario input",
         description="Last month in force (none: open-ended).",
     )
 
@@ -67,7 +84,7 @@ class _Window(_Event):
 
 
 class Moratorium(_Window):
-    """NTT's provincial moratorium on sending workers (from 2018, facts.md §2.1 [V]).
+    """NTT's provincial moratorium on sending workers (from 2018, ref:jakartapost-2019-moratorium [V]).
 
     Formal placements slow down: the monthly chance of a procedural application is multiplied by
     ``procedural_application_factor``.
@@ -79,13 +96,13 @@ class Moratorium(_Window):
         unit="multiplier",
         ge=0.0,
         le=1.0,
-        source="assumption (facts.md §2.1 [V]: moratorium since 2018, strength unknown)",
+        source="assumption (ref:jakartapost-2019-moratorium [V]: moratorium since 2018; strength unknown)",
         description="Multiplier on the chance of a procedural application.",
     )
 
 
 class BorderClosure(_Window):
-    """A closure of the destination's border (COVID-19, 2020-21; facts.md §7)."""
+    """A closure of the destination's border (COVID-19, 2020-21; ref:fmt-2022-malaysia-intake [V])."""
 
     kind: Literal["border_closure"]
     departure_factor: float = param(
@@ -96,7 +113,7 @@ class BorderClosure(_Window):
         unit="multiplier",
         ge=0.0,
         le=50.0,
-        source="assumption (facts.md §2.1 [V]: ~5,000 returnees expected in mid-2020)",
+        source="assumption (ref:antara-ntt-2020-returnees [V]: ~5,000 returnees expected in mid-2020)",
         description="Multiplier on the return hazard of migrants abroad.",
     )
     wage_factor: float = param(

@@ -1,9 +1,10 @@
 """The parameter ledger: every behavioural and economic constant of the model, in one place.
 
 Each parameter has a unit in its name or description, a default, an allowed range and a source:
-a section of the project's domain fact sheet (``facts.md``, tagged [V] verified, [D] derived,
-[M] from memory) or the word "assumption". ``docs/parameters.md`` is generated from this module
-(``desmig-sim docs``), and a test fails when the two drift apart.
+``"ref:KEY [V]: what the source says"`` with one or more keys of ``docs/references.md`` (tagged
+[V] verified, [D] derived, [M] from memory, [UNVERIFIED]), or ``"assumption: ..."``.
+``docs/parameters.md`` is generated from this module (``desmig-sim docs``), and a test fails when
+the two drift apart.
 
 Rates given per year in the sources are converted to monthly probabilities once, by
 :func:`monthly_probability`, when the model is built (:class:`MonthlyRates`, Covasim/Starsim
@@ -21,8 +22,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-FACTS = "facts.md"
-
 
 def param(
     default: Any,
@@ -38,7 +37,7 @@ def param(
     Args:
         default: The default value.
         unit: Physical or monetary unit ("IDR/month", "probability/year", "share", ...).
-        source: Citation into the fact sheet or the literature, or "assumption".
+        source: ``"ref:KEY [V]: ..."`` (keys of ``docs/references.md``), or ``"assumption: ..."``.
         description: What the parameter means in the model, in plain words.
         ge: Smallest allowed value (inclusive), if any.
         le: Largest allowed value (inclusive), if any.
@@ -69,7 +68,10 @@ class VillageParams(_Section):
         unit="households",
         ge=5,
         le=2_000_000,
-        source=f"{FACTS} §4.4 [D]: 4.14 m rural people / 3,026 desa / 4.6 per household",
+        source=(
+            "ref:bps-ntt-population-2020, ref:bps-ntt-poverty-2019 [D]: 4.14 m rural people / 3,026 desa / "
+            "4.6 per household ≈ 300"
+        ),
         description="Households in each village (sensitivity range 150-600).",
     )
     household_size_mean: float = param(
@@ -77,7 +79,10 @@ class VillageParams(_Section):
         unit="persons",
         ge=2.0,
         le=8.0,
-        source=f"{FACTS} §8 [M]/assumption; poor households 5.6-6.0 [V] §4.1",
+        source=(
+            "assumption: mean 4.6 [M] (no BPS figure for all NTT households found); poor households 5.6-6.0 "
+            "[V] ref:bps-ntt-poverty-2019, ref:bps-ntt-poverty-2024"
+        ),
         description="Mean household size; sizes are drawn as 1 + Poisson(mean - 1).",
     )
     network_ties_mean: float = param(
@@ -85,7 +90,10 @@ class VillageParams(_Section):
         unit="ties per household",
         ge=0.0,
         le=50.0,
-        source=f"{FACTS} §8 (network effect, ~10 ties); assumption",
+        source=(
+            "assumption: ~10 network ties, in line with TPB migration ABMs (ref:klabunde-2017-multistate, "
+            "ref:kniveton-2011)"
+        ),
         description="Mean number of ties a household has to other households of its village.",
     )
     migrant_household_share: float = param(
@@ -93,7 +101,7 @@ class VillageParams(_Section):
         unit="share of households",
         ge=0.0,
         le=0.6,
-        source=f"{FACTS} §8: assumption for a migrant-pocket ('kantong') village",
+        source="assumption: a migrant-pocket ('kantong') village; no survey source for the share",
         description="Share of households with a member abroad at the start.",
     )
     non_procedural_share: float = param(
@@ -101,7 +109,10 @@ class VillageParams(_Section):
         unit="share of migrants",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §2.2 [D]: >50,000 irregular vs 5,007 registered NTT workers in Malaysia",
+        source=(
+            "ref:antara-ntt-2018-undocumented, ref:antara-ntt-2018-registered-malaysia [D]: >50,000 irregular"
+            " vs 5,007 registered NTT workers in Malaysia ≈ 0.90"
+        ),
         description="Share of the migrants abroad at the start who left by the non-procedural route.",
     )
     initial_savings_months: float = param(
@@ -132,7 +143,10 @@ class VillageParams(_Section):
         unit="share of households",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §2.2 [V]: WB Safe Migration Survey 2018, ~1 in 10 know the requirements",
+        source=(
+            "ref:worldbank-2019-safe-migration [V]: Safe Migration Survey 2018, ~1 in 10 know the "
+            "requirements"
+        ),
         description="Share of households that know the procedural route's requirements at the start.",
     )
 
@@ -144,15 +158,22 @@ class IncomeParams(_Section):
         340_000.0,
         unit="IDR/person/month",
         ge=1.0,
-        source=f"{FACTS} §4.1 [V]: BPS NTT, Rp 327,003 (Sep 2016) and Rp 354,898 (Mar 2018)",
+        source=(
+            "ref:bps-ntt-poverty-2016, ref:bps-ntt-poverty-2018 [V]: BPS NTT, Rp 327,003 (Sep 2016) and Rp "
+            "354,898 (Mar 2018)"
+        ),
         description="Poverty line at the start (January 2017), indexed by `price_growth_per_year`.",
     )
     price_growth_per_year: float = param(
-        0.04,
+        0.066,
         unit="share/year",
         ge=0.0,
         le=0.5,
-        source=f"{FACTS} §8: poverty line indexed ~+4%/yr",
+        source=(
+            "ref:bps-ntt-poverty-2016, ref:bps-ntt-poverty-2024 [D]: the BPS NTT poverty line grew from Rp "
+            "327,003 (Sep 2016) to Rp 527,275 (Mar 2024): (527,275 / 327,003) ** (1 / 7.5) - 1 = 6.6%/yr"
+            " (6.3-6.8%/yr over other spans of Mar 2016-Mar 2024); was 4%/yr, not what the source gives"
+        ),
         description="Yearly growth of the poverty line and of nominal local incomes.",
     )
     poor_share: float = param(
@@ -160,7 +181,9 @@ class IncomeParams(_Section):
         unit="share of households",
         ge=0.01,
         le=0.99,
-        source=f"{FACTS} §4.1 [V]: rural NTT poverty 24.7-24.9% (2018-19)",
+        source=(
+            "ref:bps-ntt-poverty-2018, ref:bps-ntt-poverty-2019 [V]: rural NTT poverty 24.7-24.9% (2018-19)"
+        ),
         description=(
             "Share of households below the poverty line at the start: local incomes are scaled so that"
             " this share is poor given expected first-month remittances (the realised first month"
@@ -172,7 +195,7 @@ class IncomeParams(_Section):
         unit="coefficient of variation",
         ge=0.05,
         le=2.0,
-        source=f"{FACTS} §8: lognormal, CV ~0.6 (assumption)",
+        source="assumption: lognormal, CV ~0.6",
         description="Spread of local income per capita across households (lognormal).",
     )
     income_shock_sd: float = param(
@@ -203,14 +226,14 @@ class RemittanceParams(_Section):
         1000.0,
         unit="MYR/month",
         ge=1.0,
-        source=f"{FACTS} §4.3 [V]: Malaysia Minimum Wages Order 2016, RM 1,000",
+        source="ref:malaysia-minimum-wages-orders [V]: Minimum Wages Order 2016, RM 1,000 (Peninsular)",
         description="Destination minimum wage at the start; later steps are dated events.",
     )
     exchange_rate_idr_per_myr: float = param(
         3200.0,
         unit="IDR/MYR",
         ge=1.0,
-        source=f"{FACTS} §8 [M]: ~Rp 3,200/MYR (2017)",
+        source="assumption: ~Rp 3,200/MYR (2017) [M], from memory, not checked against a source",
         description="Exchange rate at the start; later values are dated events.",
     )
     non_procedural_wage_factor: float = param(
@@ -218,7 +241,7 @@ class RemittanceParams(_Section):
         unit="ratio",
         ge=0.1,
         le=1.5,
-        source=f"{FACTS} §8: non-procedural 0.7-0.9x procedural (assumption)",
+        source="assumption: non-procedural wage 0.7-0.9x procedural",
         description="Wage of a non-procedural migrant relative to the destination minimum wage.",
     )
     other_destination_wage_factor: float = param(
@@ -234,7 +257,10 @@ class RemittanceParams(_Section):
         unit="share of departures",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §2.3 [V]: 1,179 of 1,305 placements (2023); almost all deaths",
+        source=(
+            "ref:katongntt-2024-placements, ref:dppkspsi-2018-deaths [V]: 1,179 of 1,305 placements (2023); "
+            "102 of 105 deaths (2018) in Malaysia"
+        ),
         description="Share of departures going to Malaysia; the rest go to other destinations.",
     )
     remit_share: float = param(
@@ -242,7 +268,7 @@ class RemittanceParams(_Section):
         unit="share of wage",
         ge=0.0,
         le=0.95,
-        source=f"{FACTS} §3.3 [V]: ~60% (Sumut 2016); 0.55 assumed for NTT (§8)",
+        source="ref:kobumi-2017-sumut-remittances [V]: ~60% (Sumut 2016); 0.55 assumed for NTT",
         description="Mean share of the (debt-free) wage a migrant sends home.",
     )
     remit_propensity_sd: float = param(
@@ -258,7 +284,7 @@ class RemittanceParams(_Section):
         unit="probability/month",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §8: sent in a given month with probability 0.6 (assumption)",
+        source="assumption: sent in a given month with probability 0.6",
         description="Chance that a non-procedural migrant sends money in a given month.",
     )
     procedural_send_prob: float = param(
@@ -282,7 +308,10 @@ class RemittanceParams(_Section):
         unit="share of migrants",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §3.4 [V]: ~90% of Malaysia flows informal (WB 2008); 0.8 in §8",
+        source=(
+            "ref:hernandez-coss-2008-malaysia-corridor [V]: ~90% of Malaysia flows informal (2008); 0.8 "
+            "assumed"
+        ),
         description="Share of non-procedural migrants who use the informal channel.",
     )
     formal_fee_share: float = param(
@@ -290,7 +319,10 @@ class RemittanceParams(_Section):
         unit="share of amount sent",
         ge=0.0,
         le=0.5,
-        source=f"{FACTS} §3.4 [UNVERIFIED] corridor value; RPW global 6.2-7.4% [V]",
+        source=(
+            "ref:worldbank-rpw [UNVERIFIED]: Malaysia-Indonesia corridor value not found; global average "
+            "6.2-7.4% [V]"
+        ),
         description="Fee of the formal channel.",
     )
     informal_loss_prob: float = param(
@@ -298,7 +330,7 @@ class RemittanceParams(_Section):
         unit="probability/transfer",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §8: loss risk 2%/transfer (assumption)",
+        source="assumption: loss risk 2% per informal transfer",
         description="Chance that an informal transfer is lost altogether.",
     )
     decay_per_year: float = param(
@@ -306,14 +338,17 @@ class RemittanceParams(_Section):
         unit="share/year abroad",
         ge=0.0,
         le=0.5,
-        source=f"{FACTS} §6 [V]: weak evidence for remittance decay (WB blog)",
+        source=(
+            "ref:worldbank-blog-remittance-decay [V]: evidence for remittance decay not consistently "
+            "supportive"
+        ),
         description="Yearly decline of the remitted share with time abroad (0 = no decay).",
     )
     broker_debt_idr: float = param(
         6_000_000.0,
         unit="IDR",
         ge=0.0,
-        source=f"{FACTS} §2.4b [V]: NTB 2022, Rp 6-10 m paid to brokers",
+        source="ref:pikiran-rakyat-2022-ntb-brokers [V]: NTB 2022, Rp 6-10 m paid to brokers",
         description="Debt a non-procedural migrant owes the broker, deducted from wages.",
     )
     broker_debt_repayment_share: float = param(
@@ -328,60 +363,88 @@ class RemittanceParams(_Section):
         1_000_000.0,
         unit="IDR",
         ge=0.0,
-        source=f"{FACTS} §2.4b [V]: Rp 0.5-1.5 m paid to the family (Kompas 2019)",
+        source=(
+            "ref:kompas-2019-sirih-pinang-sumba, ref:kompas-2019-sirih-pinang-tts [V]: Rp 0.5-1.5 m paid to "
+            "the family"
+        ),
         description="Cash a broker gives the family at a non-procedural departure.",
     )
+
+
+_RESCALED = (
+    "; rescaled with the other non-debt shares by 0.62/0.75 when debt rose to 0.38, rounded to 3 decimals"
+)
 
 
 class BudgetParams(_Section):
     """How households allocate remittances (uses must sum to 1)."""
 
     consumption: float = param(
-        0.40,
+        0.331,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §3.5/§8: blend of ILO 2015, UniTeller 2019, WB",
+        source=(
+            "ref:jpnn-2015-ilo-remittance-use, ref:uniteller-2019-recipients, "
+            "ref:neraca-2016-wb-remittance-use [D]: blend of ILO 2015 (26% daily needs), UniTeller 2019 "
+            "(25%), WB; was 0.40" + _RESCALED
+        ),
         description="Share of remittances spent on consumption.",
     )
     debt: float = param(
-        0.25,
+        0.38,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §3.5 [V]: ILO 2015 38% debt repayment; §8 0.25",
+        source=(
+            "ref:jpnn-2015-ilo-remittance-use [V]: ILO 2015, 38% debt repayment (was 0.25, not what the"
+            " source gives); the other five shares are scaled by (1 - 0.38) / (1 - 0.25) = 0.62/0.75 so"
+            " that the shares still sum to 1"
+        ),
         description="Share used to repay household debt (consumed when there is none).",
     )
     education: float = param(
-        0.15,
+        0.124,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §3.5 [V]: ILO 22%, WB 8%; §8 0.15",
+        source=(
+            "ref:jpnn-2015-ilo-remittance-use, ref:neraca-2016-wb-remittance-use [V]: ILO 22%, WB 8%;"
+            " was 0.15" + _RESCALED
+        ),
         description="Share spent on children's schooling.",
     )
     housing: float = param(
-        0.08,
+        0.066,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §3.5/§8",
+        source=(
+            "ref:jpnn-2015-ilo-remittance-use [V]: ILO 2015, 2.8% housing; brick houses in "
+            "ref:bisnis-2015-bakiruk [V]; was 0.08" + _RESCALED
+        ),
         description="Share spent on housing.",
     )
     savings: float = param(
-        0.07,
+        0.058,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §3.5/§8: UniTeller 15% savings",
+        source=(
+            "ref:uniteller-2019-recipients [V]: UniTeller 2019, 15% savings (online sample, biased upward);"
+            " was 0.07" + _RESCALED
+        ),
         description="Share saved (deposited with the cooperative by members).",
     )
     productive: float = param(
-        0.05,
+        0.041,
         unit="share of remittances",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §3.5 [V]: ILO 4%, WB 6% investment; §8 0.05",
+        source=(
+            "ref:jpnn-2015-ilo-remittance-use, ref:neraca-2016-wb-remittance-use [V]: ILO 4%, WB 6% "
+            "investment; was 0.05" + _RESCALED
+        ),
         description="Share invested in a household business.",
     )
 
@@ -410,7 +473,10 @@ class MigrationParams(_Section):
         unit="weight",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §8: network weight 0.3 (assumption, TPB ABMs)",
+        source=(
+            "assumption: network weight 0.3, in line with TPB ABMs (ref:klabunde-2017-multistate, "
+            "ref:kniveton-2011)"
+        ),
         description="Weight of the subjective norm (share of ties with a migrant abroad).",
     )
     deprivation_weight: float = param(
@@ -418,7 +484,7 @@ class MigrationParams(_Section):
         unit="weight",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §8: relative-deprivation weight 0.2 (Stark & Taylor 1991)",
+        source="assumption: relative-deprivation weight 0.2; the mechanism is ref:stark-taylor-1991 [V]",
         description="Weight of relative deprivation in the village (NELM).",
     )
     risk_weight: float = param(
@@ -458,7 +524,7 @@ class MigrationParams(_Section):
         unit="probability/month",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §8: calo contact 0.05/month (assumption)",
+        source="assumption: calo contact 0.05/month",
         description="Chance a broker (calo) reaches an aspiring household in a month.",
     )
     procedural_application_prob: float = param(
@@ -466,14 +532,20 @@ class MigrationParams(_Section):
         unit="probability/month",
         ge=0.0,
         le=1.0,
-        source="assumption, calibrated to a 0.85-0.95 non-procedural share (facts.md §2.2)",
+        source=(
+            "assumption, calibrated to a 0.85-0.95 non-procedural share (ref:antara-ntt-2018-undocumented "
+            "[D])"
+        ),
         description="Monthly chance an aspiring household that knows the procedure applies.",
     )
     procedural_cost_idr: float = param(
         10_000_000.0,
         unit="IDR",
         ge=0.0,
-        source=f"{FACTS} §8 [V]: Belu 2015 Rp 25 m; WB/HDR ~6 months' wage; Rp 10 m assumed",
+        source=(
+            "ref:merdeka-2015-belu-costs, ref:jakartapost-2009-recruitment-fees [V]: Belu 2015 Rp 25 m (unit "
+            "ambiguous); UNDP HDR ~6 months' wage; Rp 10 m assumed"
+        ),
         description="Cost of the procedural route borne by the household (savings, then debt).",
     )
     procedural_wait_months_min: int = param(
@@ -481,7 +553,7 @@ class MigrationParams(_Section):
         unit="months",
         ge=0,
         le=36,
-        source=f"{FACTS} §8: 6-12 months to process",
+        source="assumption: 6-12 months to process",
         description="Shortest processing time of a procedural application.",
     )
     procedural_wait_months_max: int = param(
@@ -489,7 +561,7 @@ class MigrationParams(_Section):
         unit="months",
         ge=0,
         le=48,
-        source=f"{FACTS} §8: 6-12 months to process",
+        source="assumption: 6-12 months to process",
         description="Longest processing time of a procedural application.",
     )
     informal_credit_idr: float = param(
@@ -530,7 +602,7 @@ class MigrationParams(_Section):
         le=1.0,
         source=(
             "assumption (rules change; knowledge goes out of date); with `knowledge_learning_prob`"
-            " it keeps baseline knowledge near 0.1 (facts.md §2.2, WB 2018: ~1 in 10)"
+            " it keeps baseline knowledge near 0.1 (ref:worldbank-2019-safe-migration [V]: ~1 in 10)"
         ),
         description="Monthly chance that a household's knowledge of the procedure goes out of date.",
     )
@@ -561,7 +633,7 @@ class AbroadParams(_Section):
         unit="months",
         ge=1,
         le=120,
-        source=f"{FACTS} §2.1 [V]: contracts last 2 years (BP3TKI Kupang)",
+        source="ref:antara-2019-ntt-procedural [V]: contracts last 2 years (BP3TKI Kupang)",
         description="Length of a procedural contract.",
     )
     contract_renewal_prob: float = param(
@@ -577,7 +649,10 @@ class AbroadParams(_Section):
         unit="months",
         ge=1.0,
         le=600.0,
-        source=f"{FACTS} §8: 60 months, geometric return hazard ~1.7%/month (assumption)",
+        source=(
+            "assumption: 60 months, geometric return hazard ~1.7%/month; many deaths and deportees were "
+            "abroad 10+ years (ref:katongntt-2023-deaths [V])"
+        ),
         description="Mean stay of a non-procedural migrant (geometric return).",
     )
     death_prob_non_procedural_per_year: float = param(
@@ -585,7 +660,10 @@ class AbroadParams(_Section):
         unit="probability/year",
         ge=0.0,
         le=0.2,
-        source=f"{FACTS} §2.4 [D]: ~100-130 deaths / ~50-100k irregular migrants",
+        source=(
+            "ref:jakartapost-2020-deaths, ref:katongntt-2023-deaths, ref:antara-ntt-2018-undocumented [D]: "
+            "~100-130 deaths / ~50-100k irregular migrants"
+        ),
         description="Yearly chance of death abroad, non-procedural route.",
     )
     death_prob_procedural_per_year: float = param(
@@ -593,15 +671,20 @@ class AbroadParams(_Section):
         unit="probability/year",
         ge=0.0,
         le=0.2,
-        source=f"{FACTS} §8: assumption",
+        source="assumption",
         description="Yearly chance of death abroad, procedural route.",
     )
     deportation_prob_per_year: float = param(
-        0.015,
+        0.0065,
         unit="probability/year",
         ge=0.0,
         le=0.5,
-        source=f"{FACTS} §2.5 [D]: ~300-350 NTT deportees/yr via Nunukan / ~50k",
+        source=(
+            "ref:tribun-kaltara-2024-deportations, ref:kalimantan-news-2013-deportations, "
+            "ref:niaga-asia-2019-undocumented [D]: ~18% of 1,771-1,981 Nunukan deportees/yr = ~300-350 NTT "
+            "deportees/yr, / ~50k irregular = 0.6-0.7%/yr (midpoint 0.65%; was 1.5%/yr, not what the"
+            " sources give; deportations through other ports are not counted)"
+        ),
         description="Yearly chance of deportation for a non-procedural migrant.",
     )
 
@@ -636,7 +719,7 @@ class BusinessParams(_Section):
         unit="share of capital/month",
         ge=0.0,
         le=0.5,
-        source=f"{FACTS} §8: 2% mean monthly return (assumption)",
+        source="assumption: 2% mean monthly return",
         description="Mean monthly income of a business relative to its capital.",
     )
     return_sd: float = param(
@@ -660,7 +743,7 @@ class BusinessParams(_Section):
         unit="probability/year",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §8: 20%/yr without mentoring (assumption)",
+        source="assumption: 20%/yr without mentoring",
         description="Yearly chance an unmentored business fails and its capital is lost.",
     )
     capital_per_job_idr: float = param(
@@ -680,7 +763,10 @@ class CooperativeParams(_Section):
         unit="households",
         ge=1,
         le=100_000,
-        source=f"{FACTS} §8: 40 members (~13% of the village), assumption from group sizes",
+        source=(
+            "assumption: 40 members (~13% of the village), from group sizes of 10-20 "
+            "(ref:sumbawabaratpost-2019-grant [V])"
+        ),
         description="Members when the cooperative is founded.",
     )
     monthly_deposit_share: float = param(
@@ -696,7 +782,7 @@ class CooperativeParams(_Section):
         unit="share/month",
         ge=0.0,
         le=0.1,
-        source=f"{FACTS} §5.2 [V]: Kopdit Pintu Air ~12%/yr",
+        source="ref:peluangnews-2026-pintu-air [V]: Kopdit Pintu Air regular savings ~12%/yr (before 2026)",
         description="Interest paid on members' deposits.",
     )
     withdrawal_share_per_month: float = param(
@@ -705,8 +791,8 @@ class CooperativeParams(_Section):
         ge=0.0,
         le=1.0,
         source=(
-            f"assumption, keeps deposits per member near NTT credit-union levels ({FACTS} §5.1 [V]:"
-            " Kopdit Pintu Air Rp 2.58 tn / 483,321 members = Rp 5.3 m)"
+            "assumption, keeps deposits per member near NTT credit-union levels"
+            " (ref:ekora-2026-pintu-air [V]: Kopdit Pintu Air Rp 2.58 tn / 483,321 members = Rp 5.3 m)"
         ),
         description="Share of their deposits members withdraw each month for spending (as cash allows).",
     )
@@ -715,7 +801,7 @@ class CooperativeParams(_Section):
         unit="share of principal/month (flat)",
         ge=0.0,
         le=0.2,
-        source=f"{FACTS} §5.2 [V]: Kopdit Pintu Air 2%/month flat",
+        source="ref:peluangnews-2026-pintu-air [V]: Kopdit Pintu Air 2%/month flat (before 2026)",
         description="Flat interest on loans.",
     )
     loan_term_months: int = param(
@@ -731,7 +817,10 @@ class CooperativeParams(_Section):
         unit="ratio",
         ge=0.0,
         le=20.0,
-        source=f"{FACTS} §8: 3x member savings (assumption); CoMSES MFI model 10x [V]",
+        source=(
+            "assumption: 3x member savings; the CoMSES microfinance model uses 10x "
+            "(ref:comses-microfinance-abm [V])"
+        ),
         description="Largest loan as a multiple of the member's deposits.",
     )
     loan_demand_prob: float = param(
@@ -747,7 +836,7 @@ class CooperativeParams(_Section):
         unit="probability/year",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §8: 5%/yr (assumption)",
+        source="assumption: 5%/yr",
         description="Yearly chance a borrower defaults on the rest of a loan.",
     )
     inactivity_prob_per_year: float = param(
@@ -755,7 +844,7 @@ class CooperativeParams(_Section):
         unit="probability/year",
         ge=0.0,
         le=1.0,
-        source=f"{FACTS} §5.1 [D]: NTT inactive share 8.5-12% (2018-20)",
+        source="ref:ntt-cooperatives-2018-2020 [D]: NTT inactive share 8.5-12% (2018-20)",
         description="Yearly chance an active cooperative becomes inactive.",
     )
     marketing_uplift: float = param(
@@ -771,7 +860,9 @@ class CooperativeParams(_Section):
         unit="share of remittances",
         ge=0.0,
         le=0.5,
-        source="assumption (savings discipline; Suryadi 2018 links cooperatives and migration)",
+        source=(
+            "assumption (savings discipline; ref:suryadi-2018-cooperatives links cooperatives and migration)"
+        ),
         description="Remittance share members move from consumption to productive investment.",
     )
 
@@ -808,7 +899,7 @@ class SchoolingParams(_Section):
         unit="calendar month",
         ge=1,
         le=12,
-        source="Indonesian school year starts in July",
+        source="assumption: the Indonesian school year starts in July (general knowledge)",
         description="Calendar month in which enrolment is decided each year.",
     )
 

@@ -67,7 +67,8 @@ class WorldSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cohort: Literal["ntt_2017"] = Field(
-        "ntt_2017", description="Village cohort: the 20 NTT villages of 2017 (facts.md §1.5)."
+        "ntt_2017",
+        description="Village cohort: the 20 NTT villages of 2017 (ref:suarajarmas-2017-ntt-villages).",
     )
     villages: Literal["all"] | list[str] = Field(
         "all", description="'all', or a list of village names of the cohort to simulate."

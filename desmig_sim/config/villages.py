@@ -1,9 +1,10 @@
 """The NTT 2017 Desmigratif cohort: 20 villages, two in each of ten regencies.
 
 Village and regency names follow Dirjen Binapenta letter 686/PPTKK/IV/2017 as quoted in the fact
-sheet (facts.md §1.5 [V]). The local economic potential of each village is an assumption built on
-the NTT 2017 framing of the programme (facts.md §1.2 [V]: ikat weaving; clay pottery in Kabupaten
-Kupang); it sets a multiplier on business returns (:data:`POTENTIAL_RETURN_FACTOR`).
+sheet (ref:suarajarmas-2017-ntt-villages [V]). The local economic potential of each village is an
+assumption built on the NTT 2017 framing of the programme (ref:antara-ntt-2017-desmigratif [V]: ikat
+weaving; clay pottery in Kabupaten Kupang); it sets a multiplier on business returns
+(:data:`POTENTIAL_RETURN_FACTOR`).
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ from desmig_sim.core.streams import RandomStreams, Stream
 from desmig_sim.model.state import HouseholdArrays, MigrantArrays
 from desmig_sim.rules.remittance import wage_idr
 
-#: Longest time abroad of a migrant at the start: since January 1998 (facts.md §2.4, §6 [V]:
-#: many NTT migrants who died or were deported had been abroad since 1998).
+#: Longest time abroad of a migrant at the start: since January 1998 (ref:katongntt-2023-deaths,
+#: ref:tribun-kaltara-2024-deportations [V]: many NTT migrants who died or were deported had been
+#: abroad since 1998).
 LONGEST_STAY_AT_START_MONTHS = 228
 
 
@@ -30,7 +31,8 @@ def local_income_distribution(poverty_line: float, poor_share: float, cv: float)
     """``(mu, sigma)`` of the lognormal local income per capita.
 
     The spread comes from the coefficient of variation; the location is set so that exactly
-    ``poor_share`` of households fall below the poverty line (facts.md §4.1, §8).
+    ``poor_share`` of households fall below the poverty line (ref:bps-ntt-poverty-2018,
+    ref:bps-ntt-poverty-2019).
     """
     sigma = float(np.sqrt(np.log1p(cv**2)))
     mu = float(np.log(poverty_line) - sigma * ndtri(poor_share))

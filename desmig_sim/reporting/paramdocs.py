@@ -6,6 +6,7 @@ committed file differs from what the code would generate.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -20,6 +21,9 @@ from desmig_sim.core.paths import REPO_ROOT
 from desmig_sim.model.components import COMPONENTS
 
 DOCS_PATH = REPO_ROOT / "docs" / "parameters.md"
+
+#: A reference key as the ledger cites it: ``ref:KEY`` (a key of ``docs/references.md``).
+REF_PATTERN = re.compile(r"ref:([a-z0-9]+(?:-[a-z0-9]+)*)")
 
 
 def _allowed(field: Any) -> str:
@@ -69,6 +73,34 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _source_cell(source: str) -> str:
+    """The source text with each ``ref:KEY`` turned into a link to its entry of references.md."""
+    return REF_PATTERN.sub(r"[\1](references.md#\1)", _cell(source))
+
+
+def _ledger_models() -> list[type[BaseModel]]:
+    """Every model whose fields carry a unit and a source: ledger sections, components, events."""
+    models = [field.annotation for field in Parameters.model_fields.values()]
+    models += [ComponentsSettings.model_fields[key].annotation for key in COMPONENTS]
+    return [*models, MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure]
+
+
+def ledger_sources() -> dict[str, str]:
+    """The source of every parameter and setting, keyed by ``Model.field``."""
+    return {
+        f"{model.__name__}.{name}": str((field.json_schema_extra or {}).get("source", ""))
+        for model in _ledger_models()
+        for name, field in model.model_fields.items()
+        if name != "kind"
+    }
+
+
+def source_counts() -> tuple[int, int]:
+    """How many parameters cite references (``ref:``) and how many are assumptions."""
+    sources = ledger_sources().values()
+    return sum(s.startswith("ref:") for s in sources), sum(s.startswith("assumption") for s in sources)
+
+
 def _ledger_table(section: type[BaseModel], prefix: str) -> list[str]:
     lines = [
         "| parameter | meaning | unit | default | allowed | source |",
@@ -81,7 +113,7 @@ def _ledger_table(section: type[BaseModel], prefix: str) -> list[str]:
         default = "required" if field.is_required() else _value(field.default)
         lines.append(
             f"| `{prefix}{name}` | {_cell(field.description or '')} | {_cell(str(extra.get('unit', '')))} "
-            f"| {default} | {_allowed(field)} | {_cell(str(extra.get('source', '')))} |"
+            f"| {default} | {_allowed(field)} | {_source_cell(str(extra.get('source', '')))} |"
         )
     return lines
 
@@ -100,13 +132,17 @@ def _settings_table(model: type[BaseModel], prefix: str) -> list[str]:
 
 def parameters_markdown() -> str:
     """The full text of ``docs/parameters.md``."""
+    sourced, assumed = source_counts()
     out = [
         "# Parameter reference",
         "",
         "<!-- Generated from the code by `desmig-sim docs`; do not edit by hand. -->",
         "",
-        "Every default has a unit and a source: a section of the domain fact sheet (`facts.md`,",
-        "tagged [V] verified, [D] derived, [M] from memory, [UNVERIFIED]) or the word *assumption*.",
+        "Every default has a unit and a source: one or more entries of the project's references",
+        "([references.md](references.md), tagged [V] verified, [D] derived, [M] from memory,",
+        "[UNVERIFIED]) or the word *assumption*.",
+        f"Of the {sourced + assumed} parameters and settings below, **{sourced} are sourced** (they cite",
+        f"references) and **{assumed} are assumptions** (some name a reference for context).",
         "Override any of them in a scenario file under `[parameters.<section>]`, for example:",
         "",
         "```toml",

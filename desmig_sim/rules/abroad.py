@@ -1,9 +1,11 @@
 """Life abroad: deaths, deportations and returns, as competing monthly risks.
 
-Deaths: 0.25%/yr non-procedural, 0.05%/yr procedural (facts.md §8, §2.4 [D]). Deportation of
-non-procedural migrants: 1.5%/yr (§2.5 [D]). Non-procedural migrants return with a geometric
-hazard (mean stay 60 months, §8); procedural migrants return when the 24-month contract ends
-(§2.1 [V]) unless they renew it. A border closure multiplies the return hazard.
+Deaths: 0.25%/yr non-procedural, 0.05%/yr procedural (ref:jakartapost-2020-deaths,
+ref:katongntt-2023-deaths [D]; the procedural rate is an assumption). Deportation of non-procedural
+migrants: 0.65%/yr (ref:tribun-kaltara-2024-deportations [D]). Non-procedural migrants return with a
+geometric hazard (mean stay 60 months, an assumption); procedural migrants return when the 24-month
+contract ends (ref:antara-2019-ntt-procedural [V]) unless they renew it. A border closure multiplies
+the return hazard.
 """
 
 from __future__ import annotations

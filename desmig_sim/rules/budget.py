@@ -1,9 +1,10 @@
 """Household budgets: how local income and remittances are used.
 
-Remittances are split by the use shares of facts.md §3.5/§8 (consumption, debt, education,
-housing, savings, productive investment). The debt share repays debt while there is any; the rest
-of it is consumed. Programme components move part of the consumption share to productive
-investment (mentoring, cooperative membership).
+Remittances are split by the use shares of ref:jpnn-2015-ilo-remittance-use and
+ref:uniteller-2019-recipients (consumption, debt, education, housing, savings, productive
+investment). The debt share repays debt while there is any; the rest of it is consumed. Programme
+components move part of the consumption share to productive investment (mentoring, cooperative
+membership).
 """
 
 from __future__ import annotations

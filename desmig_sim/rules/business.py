@@ -1,9 +1,9 @@
 """Household businesses: returns, failure and local jobs.
 
 A business is active while its capital is at least a minimum. Income is a noisy return on
-capital (2%/month mean, facts.md §8), raised by the village's local potential and, for
+capital (2%/month mean, an assumption), raised by the village's local potential and, for
 cooperative members, by joint marketing. Businesses fail with a yearly probability that
-mentoring halves (facts.md §8: 20%/yr without, 10%/yr with mentoring), losing their capital.
+mentoring halves (assumption: 20%/yr without, 10%/yr with mentoring), losing their capital.
 """
 
 from __future__ import annotations

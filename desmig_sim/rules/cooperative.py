@@ -1,10 +1,10 @@
 """Savings-and-loan cooperatives (koperasi simpan pinjam / Kopdit).
 
-Members deposit monthly and earn interest (1%/month, facts.md §5.2 [V]); they borrow for
-productive use up to a multiple of their deposits (3x, facts.md §8), repaying the principal in
-equal instalments plus flat interest (2%/month, §5.2 [V]). Loans default with a small yearly
-probability, and a cooperative becomes inactive with a yearly hazard (§5.1 [D]). Lending is
-limited by the cooperative's liquid funds.
+Members deposit monthly and earn interest (1%/month, ref:peluangnews-2026-pintu-air [V]); they
+borrow for productive use up to a multiple of their deposits (3x, an assumption), repaying the
+principal in equal instalments plus flat interest (2%/month, ref:peluangnews-2026-pintu-air [V]).
+Loans default with a small yearly probability, and a cooperative becomes inactive with a yearly
+hazard (ref:ntt-cooperatives-2018-2020 [D]). Lending is limited by the cooperative's liquid funds.
 """
 
 from __future__ import annotations

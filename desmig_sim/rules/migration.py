@@ -1,7 +1,7 @@
 """Migration intentions and route choice.
 
 Intention follows the theory of planned behaviour as used in migration ABMs (Klabunde et al.
-2017; Kniveton et al. 2011; facts.md §6) combined with the new economics of labour migration
+2017; Kniveton et al. 2011; ref:klabunde-willekens-2016) combined with the new economics of labour migration
 (Stark & Bloom 1985; Stark & Taylor 1991): the household decides, moved by
 
 * its **attitude**: the expected income gain from a member abroad, ``g / (1 + g)`` with ``g`` the
@@ -15,7 +15,7 @@ aspiring with probability ``logistic(a + b I)`` and gives up with a fixed monthl
 Aspiring households that know the procedural route apply for it (cost, waiting time) with a
 monthly hazard raised by perceived risk and lowered by cost and the moratorium; brokers (calo)
 reach aspiring households with a monthly probability and take them abroad at once, without
-up-front cost (facts.md §2.4b, §8).
+up-front cost (ref:kompas-2019-sirih-pinang-sumba, ref:pikiran-rakyat-2022-ntb-brokers).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Wages abroad and remittances: how much is earned, sent, charged and lost.
 
-Amounts follow the fact sheet (facts.md §3): migrants remit a share of the wage left after any
-broker debt is deducted (§2.4b); non-procedural migrants send in a given month only with some
-probability (§8); the formal channel charges a fee and the informal channel sometimes loses the
-whole transfer (§3.4). Money is conserved: ``sent = received + fees + losses``.
+Amounts follow ref:kobumi-2017-sumut-remittances: migrants remit a share of the wage left after any
+broker debt is deducted (ref:pikiran-rakyat-2022-ntb-brokers); non-procedural migrants send in a
+given month only with some probability (an assumption); the formal channel charges a fee and the
+informal channel sometimes loses the whole transfer (ref:hernandez-coss-2008-malaysia-corridor).
+Money is conserved: ``sent = received + fees + losses``.
 """
 
 from __future__ import annotations

@@ -77,10 +77,10 @@ def run_pooled(scenario: Scenario, seed: int) -> pd.DataFrame:
 
 
 def non_procedural_share(pooled_rows: pd.DataFrame) -> float:
-    """Share of all departures in the rows that went by the non-procedural route (0 if none)."""
+    """Share of all departures in the rows that went by the non-procedural route (NaN if none)."""
     np_departures = float(pooled_rows["departures_non_procedural"].sum())
     total = np_departures + float(pooled_rows["departures_procedural"].sum())
-    return np_departures / total if total > 0 else 0.0
+    return np_departures / total if total > 0 else float("nan")
 
 
 def draw_overrides(

@@ -202,11 +202,16 @@ def test_outcome_table_is_well_formed(world: tuple[Scenario, int]) -> None:
     assert len(table) == scenario.run.months * (len(scenario.world.village_names()) + 1), (
         "one row per month and village plus one pooled row per month"
     )
-    assert not table.isna().any().any(), (
-        f"no NaN anywhere in the outcome table (columns {table.columns[table.isna().any()].tolist()})"
+    missing = table.isna()
+    assert not missing.drop(columns=list(SHARES)).any().any(), (
+        f"only shares may be missing (columns {table.columns[missing.any()].tolist()})"
+    )
+    departures = table["departures_procedural"] + table["departures_non_procedural"]
+    assert (missing["non_procedural_share"] == (departures == 0)).all(), (
+        "the non-procedural share is missing exactly in the months without departures"
     )
     for column in SHARES:
-        values = table[column]
+        values = table[column].dropna()
         assert values.between(0.0, 1.0).all(), (
             f"{column} stays in [0, 1] (min {values.min()}, max {values.max()})"
         )

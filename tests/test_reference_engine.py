@@ -59,12 +59,12 @@ def differences(vectorised: pd.DataFrame, reference: pd.DataFrame) -> list[str]:
     for column in vectorised.columns:
         a, b = vectorised[column].to_numpy(), reference[column].to_numpy()
         if column in ROUNDING_TOLERANT:
-            close = np.allclose(a, b, rtol=ROUNDING_TOLERANT[column], atol=0.0)
+            close = np.allclose(a, b, rtol=ROUNDING_TOLERANT[column], atol=0.0, equal_nan=True)
             if not close:
                 worst = float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-300)))
                 found.append(f"{column}: worst relative difference {worst:.3g}")
-        elif not np.array_equal(a, b):
-            first = int(np.flatnonzero(a != b)[0])
+        elif not np.array_equal(a, b, equal_nan=a.dtype.kind == "f"):
+            first = int(np.flatnonzero((a != b) & ~(pd.isna(a) & pd.isna(b)))[0])
             row = vectorised.iloc[first]
             found.append(f"{column}: month {row['month']}, {row['village']}: {a[first]!r} vs {b[first]!r}")
     return found

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from desmig_sim.config.outcomes import CATALOGUE
+from desmig_sim.core import stats
 from desmig_sim.core.stats import (
     band,
     mean_interval,
@@ -74,3 +75,26 @@ def test_replications_needed_gives_the_smallest_sufficient_count():
 
 def test_every_outcome_has_a_direction():
     assert all(o.better in (-1, 0, 1) for o in CATALOGUE.values())
+
+
+# ------------------------------------------------------------------ missing values (shares of nothing)
+def test_missing_values_are_left_out_of_paired_differences_not_counted_as_zero():
+    policy = np.array([[0.5, np.nan], [0.7, np.nan], [np.nan, np.nan], [0.9, 0.2]])
+    baseline = np.array([[0.6, 0.1], [0.6, np.nan], [0.4, np.nan], [1.0, 0.4]])
+    got = stats.paired_differences(policy, baseline, better=np.array([-1, -1]))
+    d = np.array([-0.1, 0.1, -0.1])  # the three complete pairs of the first outcome
+    one = stats.paired_difference(d, np.zeros(3), better=-1)
+    assert got["n"].tolist() == [3, 1], "pairs counted where both runs have a value"
+    assert got["mean"][0] == pytest.approx(one.mean) and got["high"][0] == pytest.approx(one.high)
+    assert got["share_better"][0] == pytest.approx(2 / 3), "two of the three pairs are better (lower)"
+    assert got["mean"][1] == pytest.approx(-0.2) and np.isnan(got["high"][1]), "one pair: no interval"
+
+
+def test_a_cell_without_pairs_is_missing_and_bands_skip_missing_values():
+    got = stats.paired_differences(np.array([[np.nan], [np.nan]]), np.array([[0.1], [0.2]]))
+    assert got["n"].tolist() == [0] and np.isnan(got["mean"][0]) and np.isnan(got["share_better"][0])
+    low, high = stats.bands(np.array([[0.0, np.nan], [1.0, np.nan], [np.nan, np.nan]]))
+    assert low[0] == pytest.approx(0.1) and high[0] == pytest.approx(0.9), "NaN left out of the band"
+    assert np.isnan(low[1]) and np.isnan(high[1]), "no value at all: no band"
+    assert np.isnan(stats.mean_interval(np.array([np.nan, np.nan])).mean)
+    assert stats.mean_present(np.array([[1.0], [np.nan], [3.0]]))[0] == 2.0

@@ -289,9 +289,10 @@ def test_every_shipped_experiment_runs_in_reduced_form(tmp_path, path):
     )
     table = desmig_sim.sweep(experiment, tmp_path / "out")
     expected = experiment.runs * len(experiment.spec.outcomes)
-    assert len(table) == expected and table["value"].notna().all(), (
-        f"{path.name}: every run stores its outcomes"
-    )
+    assert len(table) == expected, f"{path.name}: every run stores its outcomes"
+    # Only a share can be missing (a share of nothing, e.g. no departures in a 12-month village run).
+    missing = table.loc[table["value"].isna(), "outcome"]
+    assert missing.str.contains("share").all(), f"{path.name}: missing values only for shares"
 
 
 def test_sobol_indices_find_the_factor_that_drives_a_known_outcome(tmp_path):

@@ -5,8 +5,9 @@ it is pooled over villages and aggregated over time, and which direction is bett
 the dashboard, comparisons and sweeps read these facts from here and define none of their own.
 
 Conventions: money is in rupiah (nominal); ``unit`` is the unit of one month's value (flows are
-per month). Shares whose denominator is zero (for example the non-procedural share in a month
-without departures) are reported as 0.
+per month). A share whose denominator is zero (for example the non-procedural share in a month
+without departures) is missing (NaN, an empty cell in CSV), never 0: tables, plots and
+comparisons leave it out (:mod:`desmig_sim.core.stats`).
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "non_procedural_share",
         "Non-procedural share of departures, this month",
         "share",
-        "share of this month's departures that are non-procedural (0 if none)",
+        "share of this month's departures that are non-procedural (missing if none)",
         "flow",
         "share",
         "departures this month",
@@ -160,7 +161,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "non_procedural_share_12m",
         "Non-procedural share of departures, 12 months",
         "share",
-        "the same over the last 12 months (0 if none)",
+        "the same over the last 12 months (missing if none)",
         "flow",
         "share",
         "departures in the last 12 months",

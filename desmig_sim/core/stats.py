@@ -5,11 +5,17 @@ policy and replication ``i`` of the baseline share their random streams (common 
 The difference of a paired outcome, ``d_i = policy_i - baseline_i``, then has a much smaller
 variance than the difference of two independent samples, and its confidence interval is the
 Student-t interval of the mean of ``d``.
+
+Missing values (NaN: a share whose denominator was zero, e.g. the non-procedural share of a month
+without departures) are left out, never counted as 0: a band or mean is over the replications
+with a value, and a paired difference over the pairs in which both runs have one (``n`` says how
+many).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -63,18 +69,22 @@ class PairedDifference(Interval):
 def mean_interval(values: np.ndarray, confidence: float = 0.95) -> Interval:
     """Student-t confidence interval of the mean of ``values``.
 
-    With one value the interval is undefined: its bounds are NaN.
+    Missing values (NaN) are left out. With one value the interval is undefined: its bounds are
+    NaN; with none, the mean is NaN too.
 
     Args:
         values: One value per replication.
         confidence: Confidence level in (0, 1).
     """
     x = np.asarray(values, dtype=float)
-    n = x.size
-    if n == 0:
+    if x.size == 0:
         raise ValueError("no values: at least one replication is needed")
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence {confidence} is not allowed: use a number between 0 and 1")
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan, math.nan, 0, confidence)
     mean = float(x.mean())
     if n == 1:
         return Interval(mean, math.nan, math.nan, 0.0, 1, confidence)
@@ -108,7 +118,8 @@ def paired_difference(
         raise ValueError(f"paired samples differ in length: {p.size} policy vs {b.size} baseline values")
     d = p - b
     interval = mean_interval(d, confidence)
-    share = float(np.mean(better * d > 0)) if better else math.nan
+    d = d[~np.isnan(d)]
+    share = float(np.mean(better * d > 0)) if better and d.size else math.nan
     return PairedDifference(**asdict(interval), share_better=share)
 
 
@@ -129,7 +140,8 @@ def paired_differences(
 
     Returns:
         Arrays of shape ``policy.shape[1:]``: ``mean``, ``low``, ``high``, ``sd``, ``share_better``
-        (NaN where the direction is 0), and ``n`` (an int array).
+        (NaN where the direction is 0), and ``n`` (an int array: the pairs in which both values
+        are present; statistics of cells with fewer than two pairs are NaN where undefined).
     """
     p = np.asarray(policy, dtype=float)
     b = np.asarray(baseline, dtype=float)
@@ -140,6 +152,24 @@ def paired_differences(
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence {confidence} is not allowed: use a number between 0 and 1")
     d = p - b
+    present = ~np.isnan(d)
+    if present.all():
+        return _paired_complete(d, confidence, better)
+    n = present.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, np.where(present, d, 0.0).sum(axis=0) / n, np.nan)
+        centred = np.where(present, d - mean, 0.0)
+        sd = np.where(n > 1, np.sqrt((centred**2).sum(axis=0) / (n - 1)), np.where(n == 1, 0.0, np.nan))
+        t = sps.t.ppf(0.5 + confidence / 2.0, np.maximum(n - 1, 1))
+        half = np.where(n > 1, t * sd / np.sqrt(n), np.nan)
+        direction = np.broadcast_to(np.asarray(better), mean.shape)
+        wins = (np.where(present, direction * d, 0.0) > 0).sum(axis=0)
+        share = np.where((direction != 0) & (n > 0), wins / n, np.nan)
+    return {"mean": mean, "low": mean - half, "high": mean + half, "sd": sd, "n": n, "share_better": share}
+
+
+def _paired_complete(d: np.ndarray, confidence: float, better: np.ndarray | int) -> dict[str, np.ndarray]:
+    """:func:`paired_differences` when every pair is present (one t quantile for all cells)."""
     n = d.shape[0]
     mean = d.mean(axis=0)
     direction = np.broadcast_to(np.asarray(better), mean.shape)
@@ -166,15 +196,34 @@ def paired_differences(
     }
 
 
-def band(values: np.ndarray, low: float = 0.10, high: float = 0.90) -> tuple[float, float]:
-    """The ``low``-``high`` quantile band of replicated values (10-90% by default)."""
+def mean_present(values: np.ndarray) -> np.ndarray:
+    """Mean over replications (the first axis) of the values present; NaN where none is."""
     x = np.asarray(values, dtype=float)
+    if not np.isnan(x).any():
+        return x.mean(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
+        return np.nanmean(x, axis=0)
+
+
+def band(values: np.ndarray, low: float = 0.10, high: float = 0.90) -> tuple[float, float]:
+    """The ``low``-``high`` quantile band of replicated values (10-90% by default; NaN left out)."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return math.nan, math.nan
     return float(np.quantile(x, low)), float(np.quantile(x, high))
 
 
 def bands(values: np.ndarray, low: float = 0.10, high: float = 0.90) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`band` for many outcomes at once: replications along the first axis."""
-    q = np.quantile(np.asarray(values, dtype=float), [low, high], axis=0)
+    """:func:`band` for many outcomes at once: replications along the first axis (NaN left out)."""
+    x = np.asarray(values, dtype=float)
+    if not np.isnan(x).any():
+        q = np.quantile(x, [low, high], axis=0)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
+            q = np.nanquantile(x, [low, high], axis=0)
     return q[0], q[1]
 
 

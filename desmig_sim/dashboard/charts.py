@@ -67,6 +67,12 @@ def _ticks(low: float, high: float, count: int = 4) -> list[float]:
     return [first + i * step for i in range(math.ceil((high - first) / step) + 1)]
 
 
+def _present_runs(present: np.ndarray) -> list[tuple[int, int]]:
+    """The ``[start, stop)`` runs of consecutive present (non-missing) months: lines break at gaps."""
+    edges = np.diff(np.concatenate([[0], np.asarray(present, dtype=np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
 def _fmt(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
@@ -125,14 +131,24 @@ def svg_chart(title: str, start: str, months: int, series: Sequence[Series], zer
             continue
         xs = x(np.arange(n))
         if s.low is not None and s.high is not None:
-            upper = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, y(s.high), strict=True))
-            lower = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs[::-1], y(s.low)[::-1], strict=True))
-            parts.append(f'<polygon points="{upper} {lower}" fill="{s.colour}" fill-opacity="0.18"/>')
-        points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, y(s.values), strict=True))
+            ys_high, ys_low = y(s.high), y(s.low)
+            for a, b in _present_runs(np.isfinite(s.low) & np.isfinite(s.high)):
+                upper = " ".join(f"{u:.1f},{v:.1f}" for u, v in zip(xs[a:b], ys_high[a:b], strict=True))
+                lower = " ".join(
+                    f"{u:.1f},{v:.1f}" for u, v in zip(xs[a:b][::-1], ys_low[a:b][::-1], strict=True)
+                )
+                parts.append(f'<polygon points="{upper} {lower}" fill="{s.colour}" fill-opacity="0.18"/>')
+        ys = y(s.values)
+        path = " ".join(
+            "M" + " L".join(f"{u:.1f},{v:.1f}" for u, v in zip(xs[a:b], ys[a:b], strict=True))
+            for a, b in _present_runs(np.isfinite(s.values))
+        )
+        last = float(s.values[-1])
+        shown = _fmt(last) if math.isfinite(last) else "no value (nothing to divide)"
         parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{s.colour}" stroke-width="2">'
-            f"<title>{escape(s.label)}: {_fmt(float(s.values[-1]))} in the last month shown</title>"
-            "</polyline>"
+            f'<path d="{path or "M0,0"}" fill="none" stroke="{s.colour}" stroke-width="2">'
+            f"<title>{escape(s.label)}: {shown} in the last month shown</title>"
+            "</path>"
         )
     style = (
         "<style>.dmc-t{font:600 12px sans-serif;fill:#1d3557}.dmc-a{font:10px sans-serif;fill:#5f6b76}"

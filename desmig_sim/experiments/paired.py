@@ -139,10 +139,10 @@ class Comparison:
         b10, b90 = stats.bands(base)
         return {
             "n": diff["n"],
-            "mean": values.mean(axis=0),
+            "mean": stats.mean_present(values),
             "p10": p10,
             "p90": p90,
-            "baseline_mean": base.mean(axis=0),
+            "baseline_mean": stats.mean_present(base),
             "baseline_p10": b10,
             "baseline_p90": b90,
             "diff_mean": diff["mean"],

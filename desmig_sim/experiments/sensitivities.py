@@ -64,7 +64,7 @@ def point_means(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
     """
     means = table.groupby(["point", "outcome"])["value"].mean().unstack("outcome")
     means = means.reindex(experiment.design.index)
-    missing = means.index[means.isna().any(axis=1)].tolist()
+    missing = [p for p in means.index if p not in set(table["point"])]
     if missing:
         raise ExperimentError(
             str(experiment.path),
@@ -95,8 +95,10 @@ def indices(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for outcome in experiment.spec.outcomes:
         y = means[outcome.key].to_numpy(dtype=float)
-        if np.ptp(y) == 0.0:
-            # The outcome does not vary over the design: every index is undefined (NaN), not zero.
+        if np.isnan(y).any() or np.ptp(y) == 0.0:
+            # The outcome does not vary over the design, or is missing at some point (a share of
+            # nothing, e.g. no departures in any replication there): every index is undefined
+            # (NaN), not zero.
             columns = (
                 ("S1", "S1_conf", "ST", "ST_conf")
                 if kind == "sobol"

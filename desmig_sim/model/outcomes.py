@@ -18,7 +18,8 @@ from desmig_sim.rules import business as business_rules
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
-    return np.divide(part, whole, out=np.zeros_like(part, dtype=float), where=whole > 0)
+    """``part / whole``; missing (NaN) where ``whole`` is zero: a share of nothing is not 0."""
+    return np.divide(part, whole, out=np.full_like(part, np.nan, dtype=float), where=whole > 0)
 
 
 class OutcomeRecorder:

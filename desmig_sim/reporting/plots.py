@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from desmig_sim.config.outcomes import CATALOGUE, FIGURE_OUTCOMES, POOLED
+from desmig_sim.core import stats
 
 
 def panel(column: str) -> tuple[str, str, float]:
@@ -51,10 +52,10 @@ def plot_scenarios(
         for name, tables in runs.items():
             stacked = np.stack([t.loc[t["village"] == POOLED, column].to_numpy() for t in tables]) * scale
             dates = pd.to_datetime(tables[0].loc[tables[0]["village"] == POOLED, "date"])
-            mean = stacked.mean(axis=0)
+            mean = stats.mean_present(stacked)  # months without a value are gaps
             (line,) = ax.plot(dates, mean, label=name, linewidth=1.6)
             if stacked.shape[0] > 1:
-                low, high = np.quantile(stacked, [0.1, 0.9], axis=0)
+                low, high = stats.bands(stacked)
                 ax.fill_between(dates, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
         ax.set_title(panel_title, fontsize=10)
         ax.set_ylabel(ylabel, fontsize=8)

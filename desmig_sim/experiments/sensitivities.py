@@ -150,10 +150,7 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
 
 def plot_indices(frame: pd.DataFrame, outcome: str, title: str, path: Path) -> Path:
     """A tornado plot of one outcome's indices (largest at the top), with confidence bars."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: no global backend, no open figures
 
     rows = frame[frame["outcome"] == outcome]
     sobol = "ST" in rows.columns
@@ -161,7 +158,8 @@ def plot_indices(frame: pd.DataFrame, outcome: str, title: str, path: Path) -> P
         title += "\n(the outcome does not vary over the design: indices undefined)"
     order = rows.sort_values("ST" if sobol else "mu_star")
     y = np.arange(len(order))
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(order) + 1.8), layout="constrained")
+    fig = Figure(figsize=(10, 0.45 * len(order) + 1.8), layout="constrained")
+    ax = fig.subplots()
     if sobol:
         height = 0.38
         ax.barh(
@@ -191,7 +189,6 @@ def plot_indices(frame: pd.DataFrame, outcome: str, title: str, path: Path) -> P
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_title(title, loc="left", fontsize=10)
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 

@@ -200,3 +200,13 @@ def test_the_built_wheel_works_outside_the_repository(tmp_path):
     reduced = ("--months", "12", "--villages", "1", "--households", "50", "--replications", "1")
     cli("sweep", "component_ablation", "--out", str(tmp_path / "ablation"), *reduced)
     assert (tmp_path / "ablation" / "store.duckdb").exists()
+
+
+def test_a_missing_extra_is_one_message(monkeypatch, capsys):
+    from desmig_sim.core import extras
+
+    with pytest.raises(extras.MissingExtraError, match=r"pip install 'desmig-sim\[sensitivity\]'"):
+        extras.require("no_such_module_for_desmig", "sensitivity", "Sobol' indices")
+    monkeypatch.setattr(extras, "find_spec", lambda name: None)
+    assert main(["dashboard", "--port", "8799"]) == 2
+    assert "desmig-sim[dashboard]" in capsys.readouterr().err

@@ -223,6 +223,9 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Start the workshop dashboard (a Solara server) and print its address."""
+    from desmig_sim.core.extras import require
+
+    require("solara", "dashboard", "the workshop dashboard")
     from desmig_sim.dashboard.server import serve
 
     serve(args.host, args.port, announce=lambda line: console.print(line, highlight=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -45,5 +46,6 @@ def progress_bar() -> Progress:
 
 def print_error(exc: Exception | str) -> int:
     """Print ``error: ...`` in red on standard error (no traceback) and return :data:`EXIT_BAD_INPUT`."""
-    errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+    # The message is plain text: brackets in it (`desmig-sim[dashboard]`, `[run]`) are not markup.
+    errors.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
     return EXIT_BAD_INPUT

@@ -23,6 +23,7 @@ import pandas as pd
 
 from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.core.errors import ExperimentError
+from desmig_sim.core.extras import require
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now
 from desmig_sim.experiments.designs import SENSITIVITY_DESIGNS, salib_problem
@@ -85,6 +86,7 @@ def indices(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
         One row per outcome and factor: ``S1, S1_conf, ST, ST_conf`` (Sobol') or
         ``mu_star, mu_star_conf, mu, sigma`` (Morris), with the outcome's unit.
     """
+    require("SALib", "sensitivity", "Sobol' and Morris indices")
     from SALib.analyze import morris, sobol
 
     kind = check_design(experiment)

@@ -210,3 +210,11 @@ def test_a_missing_extra_is_one_message(monkeypatch, capsys):
     monkeypatch.setattr(extras, "find_spec", lambda name: None)
     assert main(["dashboard", "--port", "8799"]) == 2
     assert "desmig-sim[dashboard]" in capsys.readouterr().err
+
+
+def test_compare_by_name_records_the_shipped_files():
+    comparison = desmig_sim.compare(["baseline", "border_closure"], replications=1, seed=1)
+    assert comparison.sources == {
+        "Baseline (no programme)": str(paths.SCENARIO_DIR / "baseline.toml"),
+        "Baseline with border closure": str(paths.SCENARIO_DIR / "border_closure.toml"),
+    }

@@ -218,3 +218,9 @@ def test_compare_by_name_records_the_shipped_files():
         "Baseline (no programme)": str(paths.SCENARIO_DIR / "baseline.toml"),
         "Baseline with border closure": str(paths.SCENARIO_DIR / "border_closure.toml"),
     }
+
+
+def test_docs_needs_a_checkout(monkeypatch, capsys):
+    monkeypatch.setattr(paths, "source_checkout", lambda: None)
+    assert main(["docs", "--check"]) == 2
+    assert "source checkout" in capsys.readouterr().err

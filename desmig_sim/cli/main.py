@@ -162,6 +162,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     """Write docs/parameters.md from the code, or check that it is current."""
+    from desmig_sim.core.paths import source_checkout
+
+    if source_checkout() is None:
+        return print_error(
+            "docs: writes docs/parameters.md of a source checkout; this desmig-sim is installed"
+            " without one (clone the repository and run `make docs` there)"
+        )
     from desmig_sim.reporting.paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
 
     if args.check:

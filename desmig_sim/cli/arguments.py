@@ -8,6 +8,13 @@ import re
 from desmig_sim.config.outcomes import OUTCOMES
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
 
+# The choices `--help` shows, spelled here so that building the parser imports neither pydantic nor
+# the model (tests/test_cli.py checks they equal config.scenario.ENGINES and experiments.executors.EXECUTORS).
+#: The engines of ``--engine``.
+ENGINE_CHOICES: tuple[str, ...] = ("vectorised", "reference")
+#: The executors of ``--executor``.
+EXECUTOR_CHOICES: tuple[str, ...] = ("serial", "process", "dask")
+
 
 def _whole_number(text: str) -> int:
     try:

@@ -1,6 +1,6 @@
 """The ``desmig-sim`` command line.
 
-Commands: run, demo, compare, sweep, sensitivity, export, dashboard, validate, schema, docs.
+Commands: run, demo, compare, scenarios, sweep, sensitivity, export, dashboard, validate, schema, docs.
 
 Bad scenario files produce one clear message (file, field, value, what is allowed) and exit code
 2, with no traceback and nothing written. Long work shows progress.
@@ -15,13 +15,9 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from rich.progress import Progress
-from rich.table import Table
-
-from desmig_sim.cli.arguments import port, positive_int, seed, target_width, year_month
-from desmig_sim.cli.compare import cmd_compare, cmd_demo
+from desmig_sim.cli.arguments import ENGINE_CHOICES, port, positive_int, seed, target_width, year_month
 from desmig_sim.cli.sweep import add_sweep_commands
 from desmig_sim.cli.terminal import (
     EXIT_INTERRUPTED,
@@ -30,21 +26,25 @@ from desmig_sim.cli.terminal import (
     print_error,
     progress_bar,
 )
-from desmig_sim.config.scenario import ENGINES, Scenario, load_scenario
 from desmig_sim.core.errors import InputFileError
-from desmig_sim.core.output import staged_directory, write_manifest, write_table
-from desmig_sim.core.provenance import environment, utc_now
 from desmig_sim.core.version import __version__
-from desmig_sim.experiments.runner import run_replications
-from desmig_sim.reporting.paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
-from desmig_sim.reporting.plots import plot_scenarios
-from desmig_sim.reporting.tables import format_number, summary_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.progress import Progress
+
+    from desmig_sim.config.scenario import Scenario
+
+# The commands import what they need when they run (numpy, pandas, Mesa, matplotlib take seconds to
+# load): `desmig-sim --help` and `--version` load none of them.
 
 
 def _run_many(
     scenario: Scenario, replications: int, seed: int | None, progress: Progress | None
 ) -> tuple[list[int], list[pd.DataFrame]]:
     """Run the replications (with a progress bar if given); return their seeds and tables."""
+    from desmig_sim.experiments.runner import run_replications
+
     callback = None
     if progress is not None:
         task = progress.add_task(scenario.name, total=replications)
@@ -54,6 +54,8 @@ def _run_many(
 
 
 def _tidy(tables: list[pd.DataFrame], seeds: list[int], scenario_name: str) -> pd.DataFrame:
+    import pandas as pd
+
     frames = []
     for i, (table, s) in enumerate(zip(tables, seeds, strict=True)):
         frame = table.copy()
@@ -65,6 +67,10 @@ def _tidy(tables: list[pd.DataFrame], seeds: list[int], scenario_name: str) -> p
 
 
 def _show_summary(summary: pd.DataFrame, title: str) -> None:
+    from rich.table import Table
+
+    from desmig_sim.reporting.tables import format_number
+
     table = Table(title=title, title_justify="left")
     table.add_column("Outcome")
     table.add_column("Mean", justify="right")
@@ -78,6 +84,12 @@ def _show_summary(summary: pd.DataFrame, title: str) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run one scenario with replications; write tables, summary, plot and manifest."""
+    from desmig_sim.config.scenario import load_scenario, scenario_path
+    from desmig_sim.core.output import staged_directory, write_manifest, write_table
+    from desmig_sim.core.provenance import environment, utc_now
+    from desmig_sim.reporting.plots import plot_scenarios
+    from desmig_sim.reporting.tables import summary_table
+
     scenario = load_scenario(args.scenario)
     if args.engine is not None:
         scenario = scenario.with_engine(args.engine)
@@ -102,7 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         manifest = {
             "command": "run",
             "argv": sys.argv,
-            "scenario_file": str(Path(args.scenario).resolve()),
+            "scenario_file": str(scenario_path(args.scenario).resolve()),
             "scenario_name": scenario.name,
             "scenario_hash": scenario.content_hash(),
             "engine": scenario.run.engine,
@@ -125,6 +137,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check scenario files; report the first problem of each bad file."""
+    from desmig_sim.config.scenario import load_scenario
+
     status = 0
     for path in args.files:
         try:
@@ -140,12 +154,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of scenario files."""
+    from desmig_sim.config.scenario import Scenario
+
     print(json.dumps(Scenario.model_json_schema(), indent=2))
     return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
     """Write docs/parameters.md from the code, or check that it is current."""
+    from desmig_sim.core.paths import source_checkout
+
+    if source_checkout() is None:
+        return print_error(
+            "docs: writes docs/parameters.md of a source checkout; this desmig-sim is installed"
+            " without one (clone the repository and run `make docs` there)"
+        )
+    from desmig_sim.reporting.paramdocs import DOCS_PATH, parameters_doc_is_current, write_parameters_doc
+
     if args.check:
         if parameters_doc_is_current():
             console.print(f"{DOCS_PATH} is current.")
@@ -156,8 +181,58 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Baseline against the full programme (:func:`desmig_sim.cli.compare.cmd_demo`)."""
+    from desmig_sim.cli.compare import cmd_demo as demo
+
+    return demo(args)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Scenarios on the same seeds (:func:`desmig_sim.cli.compare.cmd_compare`)."""
+    from desmig_sim.cli.compare import cmd_compare as compare
+
+    return compare(args)
+
+
+def _title_and_description(path: Path) -> tuple[str, str]:
+    """A shipped file's ``name`` and ``description`` (read as TOML: listing validates nothing)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return path.stem, f"(cannot be read: {exc})"
+    return str(data.get("name", path.stem)), " ".join(str(data.get("description", "")).split())
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """List the shipped scenarios and experiments, by the name that addresses them."""
+    from rich.table import Table
+
+    from desmig_sim.core.paths import EXPERIMENT_DIR, SCENARIO_DIR, shipped
+
+    for folder, kind, example in (
+        (SCENARIO_DIR, "Scenarios", "desmig-sim run NAME"),
+        (EXPERIMENT_DIR, "Experiments", "desmig-sim sweep NAME --out FOLDER"),
+    ):
+        table = Table(
+            title=f"{kind} shipped with desmig-sim ({example}; files in {folder})", title_justify="left"
+        )
+        table.add_column("Name", no_wrap=True)
+        table.add_column("Title")
+        table.add_column("Description")
+        for path in shipped(folder):
+            table.add_row(path.stem, *_title_and_description(path))
+        console.print(table)
+    return 0
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Start the workshop dashboard (a Solara server) and print its address."""
+    from desmig_sim.core.extras import require
+
+    require("solara", "dashboard", "the workshop dashboard")
     from desmig_sim.dashboard.server import serve
 
     serve(args.host, args.port, announce=lambda line: console.print(line, highlight=False))
@@ -174,14 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("run", help="run a scenario file (with replications)")
-    p.add_argument("scenario", help="scenario TOML file, e.g. scenarios/baseline.toml")
+    p.add_argument(
+        "scenario",
+        help="a scenario TOML file, or the name of a shipped one (`desmig-sim scenarios`): baseline",
+    )
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
     p.add_argument("--replications", "-r", type=positive_int, default=1, help="number of runs (default 1)")
     p.add_argument("--out", help="output folder (default: results/<scenario file name>)")
     p.add_argument("--no-plot", action="store_true", help="do not draw the PNG plot")
     p.add_argument(
         "--engine",
-        choices=ENGINES,
+        choices=ENGINE_CHOICES,
         help="vectorised (fast) or reference (per-agent Python, slow; same results); overrides run.engine",
     )
     p.set_defaults(func=cmd_run)
@@ -197,7 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare scenarios with a baseline on the same seeds (paired differences, report, plots)",
     )
     p.add_argument(
-        "scenarios", nargs="+", help="scenario TOML files; the first is the baseline unless --baseline"
+        "scenarios",
+        nargs="+",
+        help="scenario TOML files or shipped names; the first is the baseline unless --baseline",
     )
     p.add_argument("--baseline", help="baseline scenario file (default: the first scenario given)")
     p.add_argument("--replications", "-r", type=positive_int, default=10, help="paired runs (default 10)")
@@ -213,6 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default 1)")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "scenarios", help="list the shipped scenarios and experiments (name, title, description)"
+    )
+    p.set_defaults(func=cmd_scenarios)
 
     p = sub.add_parser("validate", help="check scenario files")
     p.add_argument("files", nargs="+", help="scenario TOML files")

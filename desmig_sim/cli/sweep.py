@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
-from desmig_sim.cli.arguments import positive_int
+from desmig_sim.cli.arguments import EXECUTOR_CHOICES, positive_int
 from desmig_sim.cli.terminal import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
@@ -21,12 +19,18 @@ from desmig_sim.cli.terminal import (
     errors,
     progress_bar,
 )
-from desmig_sim.experiments.executors import EXECUTORS
-from desmig_sim.experiments.spec import Experiment, load_experiment
-from desmig_sim.experiments.sweeps import SweepReport, check_resumable, export, run_sweep
+
+if TYPE_CHECKING:
+    from desmig_sim.experiments.spec import Experiment
+    from desmig_sim.experiments.sweeps import SweepReport
+
+# The experiments (numpy, pandas, Mesa, DuckDB) are imported when a command runs, not when the
+# parser is built: `desmig-sim --help` stays fast.
 
 
 def _experiment(args: argparse.Namespace) -> Experiment:
+    from desmig_sim.experiments.spec import load_experiment
+
     experiment = load_experiment(args.experiment)
     cuts = {k: getattr(args, k) for k in ("months", "villages", "households", "replications", "samples")}
     if any(v is not None for v in cuts.values()):
@@ -42,6 +46,8 @@ def _bad_executor(args: argparse.Namespace) -> bool:
 
 
 def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> SweepReport:
+    from desmig_sim.experiments.sweeps import check_resumable, run_sweep
+
     if not args.restart:
         check_resumable(experiment, args.out)
     with progress_bar() as progress:
@@ -62,6 +68,8 @@ def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> Sw
 
 
 def _summary(report: SweepReport) -> int:
+    from rich.table import Table
+
     table = Table(title=f"Sweep {report.out}", title_justify="left")
     for header in ("runs", "done now", "failed", "skipped (already stored)", "time", "executor"):
         table.add_column(header, justify="right")
@@ -105,6 +113,8 @@ def _interrupted(args: argparse.Namespace) -> None:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Run or resume the sweep, then write Sobol' or Morris indices, tables and plots."""
+    from rich.table import Table
+
     from desmig_sim.experiments.sensitivities import check_design, write_sensitivity
     from desmig_sim.experiments.sweeps import results
 
@@ -131,16 +141,21 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export a sweep's tidy tables and manifest as CSV or Parquet."""
+    from desmig_sim.experiments.sweeps import export
+
     target = export(args.folder, args.format, args.to)
     console.print(f"Exported to [bold]{target}[/bold].")
     return 0
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("experiment", help="experiment TOML file, e.g. experiments/component_ablation.toml")
+    p.add_argument(
+        "experiment",
+        help="an experiment TOML file, or a shipped name (`desmig-sim scenarios`): component_ablation",
+    )
     p.add_argument("--out", required=True, help="sweep folder (store, manifest); resumed if it exists")
     p.add_argument(
-        "--executor", choices=EXECUTORS, default="serial", help="where runs execute (default serial)"
+        "--executor", choices=EXECUTOR_CHOICES, default="serial", help="where runs execute (default serial)"
     )
     p.add_argument("--workers", type=positive_int, help="worker processes (default: CPU count)")
     p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")

@@ -7,16 +7,13 @@ error (:data:`errors`), so that output piped into a file stays clean.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 #: Some runs failed (a sweep reports which).
 EXIT_RUNS_FAILED = 1
@@ -32,6 +29,15 @@ errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 def progress_bar() -> Progress:
     """A progress bar on standard error: description, bar, runs done of all, time taken and left."""
+    from rich.progress import (  # only when there is work to show: `--help` stays fast
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -45,5 +51,6 @@ def progress_bar() -> Progress:
 
 def print_error(exc: Exception | str) -> int:
     """Print ``error: ...`` in red on standard error (no traceback) and return :data:`EXIT_BAD_INPUT`."""
-    errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
+    # The message is plain text: brackets in it (`desmig-sim[dashboard]`, `[run]`) are not markup.
+    errors.print(f"[red]error:[/red] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
     return EXIT_BAD_INPUT

@@ -34,9 +34,7 @@ from desmig_sim.config.parameters import Parameters
 from desmig_sim.config.villages import COHORTS, VillageInfo
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
 from desmig_sim.core.errors import ScenarioError
-from desmig_sim.core.paths import REPO_ROOT
-
-SCENARIO_DIR = REPO_ROOT / "scenarios"
+from desmig_sim.core.paths import SCENARIO_DIR
 
 #: The engines that run a scenario (they compute the same model).
 Engine = Literal["vectorised", "reference"]
@@ -377,6 +375,19 @@ def explain_validation_error(
     return where, field, detail + more
 
 
+def scenario_path(path: str | Path) -> Path:
+    """The file a scenario argument names: a path, or the name of a shipped scenario (``"baseline"``).
+
+    A path that exists, or that has a suffix, is taken as it is; a bare name that is not a file
+    is looked up in the shipped ``scenarios/`` folder (:data:`~desmig_sim.core.paths.SCENARIO_DIR`).
+    """
+    candidate = Path(path)
+    if not candidate.exists() and not candidate.suffix:
+        shipped = SCENARIO_DIR / f"{candidate.name}.toml"
+        candidate = shipped if shipped.exists() else candidate
+    return candidate
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load, resolve (``extends``) and validate a scenario file.
 
@@ -390,10 +401,7 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises:
         ScenarioError: If the file, or a file it extends, is not valid.
     """
-    candidate = Path(path)
-    if not candidate.exists() and not candidate.suffix:
-        shipped = SCENARIO_DIR / f"{candidate.name}.toml"
-        candidate = shipped if shipped.exists() else candidate
+    candidate = scenario_path(path)
     origin: dict[tuple[Any, ...], str] = {}
     data = _resolve(candidate, (), origin)
     return scenario_from_dict(data, str(candidate), origin)

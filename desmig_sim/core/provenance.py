@@ -1,4 +1,9 @@
-"""Provenance: what produced a result, written beside every run as ``manifest.json``."""
+"""Provenance: what produced a result, written beside every run as ``manifest.json``.
+
+The environment records the package's own version and, only when the package runs from a git
+checkout of this project, that checkout's commit: never the commit of whatever repository the
+user happens to run the command in. It is collected once per process (every run asks for it).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,12 @@ import platform
 import subprocess
 import sys
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from desmig_sim.core.paths import REPO_ROOT
-
-PACKAGE_ROOT = REPO_ROOT
+from desmig_sim.core.paths import source_checkout
 
 
 def utc_now() -> str:
@@ -21,8 +25,19 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def git_commit(root: Path = PACKAGE_ROOT) -> str | None:
-    """The commit of the source tree, with ``-dirty`` when it has uncommitted changes; None outside git."""
+def git_commit(root: Path | None = None) -> str | None:
+    """The commit of the package's source checkout, with ``-dirty`` when it has uncommitted changes.
+
+    Args:
+        root: A git work tree; by default the checkout the package runs from, if any.
+
+    Returns:
+        The commit, or None when the package is not running from a git checkout of this project
+        (an installed wheel) or git is not available.
+    """
+    root = root if root is not None else source_checkout()
+    if root is None:
+        return None
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5, check=True
@@ -48,7 +63,12 @@ def _version(package: str) -> str | None:
 
 
 def environment() -> dict[str, Any]:
-    """Versions of the package, Python and the libraries that shape the results."""
+    """Versions of the package, Python and the libraries that shape the results (a fresh copy)."""
+    return dict(_environment())
+
+
+@cache
+def _environment() -> dict[str, Any]:
     from desmig_sim.core.version import __version__
 
     return {

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from desmig_sim.core.paths import ODD_PATH
 
-from desmig_sim.core.provenance import PACKAGE_ROOT
-
-#: The full model description (ODD+D protocol), beside the package in a source checkout.
-ODD_PATH: Path = PACKAGE_ROOT / "docs" / "odd.md"
+__all__ = ["ABOUT_MARKDOWN", "ODD_PATH", "odd_markdown"]
 
 ABOUT_MARKDOWN = """
 ## About the model
@@ -54,8 +51,8 @@ Each step of the model is **one month**. In every month, in this order:
 ### Where the rules are written down
 
 Every rule, with its equations, numbers and sources, is described in the model description
-[**docs/odd.md**](/docs/odd.md) (the ODD+D protocol), in the project folder. You can also read it
-below.
+[**docs/odd.md**](/docs/odd.md) (the ODD+D protocol), in the project folder and in the installed
+package. You can also read it below.
 
 To read the rules as plain Python, one household at a time, open the **reference engine** in
 the project folder: `desmig_sim/reference/household.py` (what a household does in each phase of
@@ -67,7 +64,7 @@ dashboard uses (a test checks it); run it with `desmig-sim run SCENARIO --engine
 
 
 def odd_markdown() -> str | None:
-    """The text of docs/odd.md, or None when it is not beside the package (an installed wheel)."""
+    """The text of docs/odd.md (shipped in the wheel, or read from the checkout); None if missing."""
     try:
         return ODD_PATH.read_text(encoding="utf-8")
     except OSError:

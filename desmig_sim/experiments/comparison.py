@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from desmig_sim.config.scenario import Scenario, load_scenario
+from desmig_sim.config.scenario import Scenario, load_scenario, scenario_path
 from desmig_sim.core.errors import InputFileError
 from desmig_sim.core.provenance import utc_now
 from desmig_sim.experiments.horizons import run_window, scenario_horizons
@@ -36,7 +36,7 @@ Progress = Callable[[str, int, int], None]
 def _load(item: Scenario | str | Path) -> tuple[Scenario, str | None]:
     if isinstance(item, Scenario):
         return item, None
-    return load_scenario(item), str(Path(item).resolve())
+    return load_scenario(item), str(scenario_path(item).resolve())
 
 
 def _same_window(scenario: Scenario, source: str | None, baseline: Scenario) -> None:

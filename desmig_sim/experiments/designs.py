@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from desmig_sim.core.extras import require
+
 DesignKind = Literal["full_factorial", "latin_hypercube", "sobol", "morris"]
 #: Designs whose points feed a global sensitivity analysis.
 SENSITIVITY_DESIGNS: tuple[str, ...] = ("sobol", "morris")
@@ -130,6 +132,7 @@ def generate(
         u = qmc.LatinHypercube(d=len(factors), rng=np.random.default_rng(seed)).random(int(samples or 0))
         frame = pd.DataFrame({f.path: f.scale(u[:, j]) for j, f in enumerate(factors)}, columns=columns)
     else:
+        require("SALib", "sensitivity", f"a {kind} design")
         from SALib.sample import morris, sobol
 
         problem = salib_problem(factors)

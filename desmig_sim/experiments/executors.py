@@ -25,6 +25,7 @@ from typing import Any, Literal, NamedTuple
 
 from desmig_sim.config.scenario import Scenario, scenario_from_dict
 from desmig_sim.core.errors import ExperimentError
+from desmig_sim.core.extras import require
 from desmig_sim.core.provenance import utc_now
 from desmig_sim.experiments.runner import run
 from desmig_sim.experiments.schema import OutcomeSpec
@@ -245,6 +246,7 @@ class DaskExecutor:
         """Yield each chunk's records as it finishes (in completion order)."""
         if not tasks:
             return
+        require("distributed", "distributed", "the Dask executor")
         from distributed import Client, LocalCluster, as_completed
 
         cluster = None

@@ -23,6 +23,7 @@ import pandas as pd
 
 from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.core.errors import ExperimentError
+from desmig_sim.core.extras import require
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now
 from desmig_sim.experiments.designs import SENSITIVITY_DESIGNS, salib_problem
@@ -85,6 +86,7 @@ def indices(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
         One row per outcome and factor: ``S1, S1_conf, ST, ST_conf`` (Sobol') or
         ``mu_star, mu_star_conf, mu, sigma`` (Morris), with the outcome's unit.
     """
+    require("SALib", "sensitivity", "Sobol' and Morris indices")
     from SALib.analyze import morris, sobol
 
     kind = check_design(experiment)
@@ -152,10 +154,7 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
 
 def plot_indices(frame: pd.DataFrame, outcome: str, title: str, path: Path) -> Path:
     """A tornado plot of one outcome's indices (largest at the top), with confidence bars."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: no global backend, no open figures
 
     rows = frame[frame["outcome"] == outcome]
     sobol = "ST" in rows.columns
@@ -163,7 +162,8 @@ def plot_indices(frame: pd.DataFrame, outcome: str, title: str, path: Path) -> P
         title += "\n(the outcome does not vary over the design: indices undefined)"
     order = rows.sort_values("ST" if sobol else "mu_star")
     y = np.arange(len(order))
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(order) + 1.8), layout="constrained")
+    fig = Figure(figsize=(10, 0.45 * len(order) + 1.8), layout="constrained")
+    ax = fig.subplots()
     if sobol:
         height = 0.38
         ax.barh(
@@ -193,7 +193,6 @@ def plot_indices(frame: pd.DataFrame, outcome: str, title: str, path: Path) -> P
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_title(title, loc="left", fontsize=10)
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 

@@ -29,12 +29,10 @@ from desmig_sim.config.outcomes import POOLED
 from desmig_sim.config.scenario import Scenario, explain_validation_error, load_scenario, scenario_from_dict
 from desmig_sim.core.calendar import format_year_month, parse_year_month
 from desmig_sim.core.errors import ExperimentError, ScenarioError
-from desmig_sim.core.paths import REPO_ROOT
+from desmig_sim.core.paths import EXPERIMENT_DIR
 from desmig_sim.experiments.designs import generate
 from desmig_sim.experiments.runner import seeds_for
 from desmig_sim.experiments.schema import ExperimentSpec, Factor, OutcomeSpec
-
-EXPERIMENT_DIR = REPO_ROOT / "experiments"
 
 
 def _set_path(data: dict[str, Any], dotted: str, value: Any) -> None:

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from desmig_sim.config.outcomes import FIGURE_OUTCOMES, KEY_OUTCOMES, Outcome
@@ -62,13 +60,9 @@ def plot_forest(comparison: Comparison, path: Path) -> Path:
     rows = table[(table["role"] == "policy") & table["outcome"].isin(list(KEY_OUTCOMES))]
     outcomes = [c for c in KEY_OUTCOMES if c in set(rows["outcome"])]
     per_panel = max(1, len(rows) // max(1, len(outcomes)))
-    fig, axes = plt.subplots(
-        len(outcomes) or 1,
-        1,
-        figsize=(10.0, 1.2 + (0.6 + 0.42 * per_panel) * max(1, len(outcomes))),
-        squeeze=False,
-    )
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig = Figure(figsize=(10.0, 1.2 + (0.6 + 0.42 * per_panel) * max(1, len(outcomes))))
+    axes = fig.subplots(len(outcomes) or 1, 1, squeeze=False)
+    colours = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
     colour_of = {p: colours[i % len(colours)] for i, p in enumerate(comparison.policies)}
     for ax, column in zip(axes.flat, outcomes, strict=False):
         info = comparison.outcomes[column]
@@ -119,7 +113,6 @@ def plot_forest(comparison: Comparison, path: Path) -> Path:
     )
     fig.tight_layout(rect=(0, 0, 0.9, top - 0.3 / fig.get_figheight()))
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
 
 
@@ -129,7 +122,8 @@ def plot_differences_over_time(comparison: Comparison, path: Path) -> Path:
     outcomes = [c for c in KEY_OUTCOMES if c in comparison.outcomes]
     cols = 3
     n_rows = int(np.ceil(len(outcomes) / cols))
-    fig, axes = plt.subplots(n_rows, cols, figsize=(5.2 * cols, 3.0 * n_rows), squeeze=False, sharex=True)
+    fig = Figure(figsize=(5.2 * cols, 3.0 * n_rows))
+    axes = fig.subplots(n_rows, cols, squeeze=False, sharex=True)
     for ax, column in zip(axes.flat, outcomes, strict=False):
         info: Outcome = comparison.outcomes[column]
         sub = frame[frame["outcome"] == column]
@@ -169,5 +163,4 @@ def plot_differences_over_time(comparison: Comparison, path: Path) -> Path:
     )
     fig.tight_layout(rect=(0, 0.04, 1, 0.96))
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path

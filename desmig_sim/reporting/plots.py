@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from desmig_sim.config.outcomes import CATALOGUE, FIGURE_OUTCOMES, POOLED
 from desmig_sim.core import stats
@@ -47,7 +44,8 @@ def plot_scenarios(
     n = len(panels)
     cols = 3 if n > 4 else 2
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows), squeeze=False, sharex=True)
+    fig = Figure(figsize=(5.2 * cols, 3.4 * rows))  # not pyplot: no global backend, no open figures
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
     for ax, (column, (panel_title, ylabel, scale)) in zip(axes.flat, panels.items(), strict=False):
         for name, tables in runs.items():
             stacked = np.stack([t.loc[t["village"] == POOLED, column].to_numpy() for t in tables]) * scale
@@ -73,5 +71,4 @@ def plot_scenarios(
     fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path

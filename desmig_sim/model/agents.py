@@ -99,7 +99,11 @@ class Household(Agent):
     coop_member = _view("households", "coop_member", bool, "Member of the village cooperative.")
     coop_deposit = _view("households", "coop_deposit", float, "Deposits with the cooperative, IDR.")
     coop_loan = _view("households", "coop_loan", float, "Cooperative loan outstanding, IDR.")
-    poor = _view("households", "poor", bool, "Income per capita below the poverty line.")
+    consumption_per_capita = _view(
+        "households", "consumption_per_capita", float, "Consumption per resident member, IDR/person/month."
+    )
+    poor = _view("households", "poor", bool, "Consumption per capita below the poverty line (BPS).")
+    poor_income = _view("households", "poor_income", bool, "Income per capita below the poverty line.")
     children = _view("households", "children", int, "Children in the household.")
     children_in_school = _view("households", "children_in_school", int, "Children attending school.")
 

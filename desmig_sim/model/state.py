@@ -36,9 +36,12 @@ class HouseholdArrays:
     coop_interest: np.ndarray = field(init=False)
     income: np.ndarray = field(init=False)
     income_per_capita: np.ndarray = field(init=False)
-    consumption: np.ndarray = field(init=False)
+    consumption: np.ndarray = field(init=False)  # this month's consumption expenditure, IDR
+    consumption_per_capita: np.ndarray = field(init=False)  # per resident member, IDR/person/month
+    residents_counted: np.ndarray = field(init=False)  # int64, residents when welfare was measured
     productive_investment: np.ndarray = field(init=False)
-    poor: np.ndarray = field(init=False)
+    poor: np.ndarray = field(init=False)  # consumption per capita below the poverty line (BPS)
+    poor_income: np.ndarray = field(init=False)  # income per capita below the poverty line
     aspiring: np.ndarray = field(init=False)
     wait_months_left: np.ndarray = field(init=False)  # -1: no procedural application pending
     coop_member: np.ndarray = field(init=False)
@@ -60,17 +63,19 @@ class HouseholdArrays:
             "income",
             "income_per_capita",
             "consumption",
+            "consumption_per_capita",
             "productive_investment",
             "coop_deposit",
             "coop_loan",
             "coop_loan_principal",
         ):
             setattr(self, name, np.zeros(n))
-        for name in ("poor", "aspiring", "coop_member"):
+        for name in ("poor", "poor_income", "aspiring", "coop_member"):
             setattr(self, name, np.zeros(n, dtype=bool))
         self.wait_months_left = np.full(n, -1, dtype=np.int64)
         self.children_in_school = np.zeros(n, dtype=np.int64)
         self.abroad_count = np.zeros(n, dtype=np.int64)
+        self.residents_counted = np.ones(n, dtype=np.int64)
         self.dead_count = np.zeros(n, dtype=np.int64)
         self.returnee_count = np.zeros(n, dtype=np.int64)
 

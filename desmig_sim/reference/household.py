@@ -82,6 +82,7 @@ class Household(agents.Household):
     productive_investment = _view("households", "productive_investment", float, "Invested this month, IDR.")
     coop_interest = _view("households", "coop_interest", float, "Interest on deposits this month, IDR.")
     coop_loan_principal = _view("households", "coop_loan_principal", float, "Original loan, IDR.")
+    residents_counted = _view("households", "residents_counted", int, "Residents when welfare was measured.")
     local_income_pc_base = _view(
         "households", "local_income_pc_base", float, "Local income per resident at start prices, IDR."
     )
@@ -223,14 +224,17 @@ class Household(agents.Household):
         self.business_capital *= 1.0 - bp.depreciation_per_month
 
     def account_income(self, poverty_line: float, cooperatives_exist: bool) -> None:
-        """Total income, income per resident member and poverty this month."""
+        """Total income, income and consumption per resident, poverty (by consumption and by income)."""
         income = self.local_income + self.business_income
         income += self.remittances_received
         if cooperatives_exist:
             income += self.coop_interest
         self.income = income
         self.income_per_capita = income / self.residents
-        self.poor = self.income_per_capita < poverty_line
+        self.residents_counted = self.residents
+        self.consumption_per_capita = self.consumption / self.residents
+        self.poor = self.consumption_per_capita < poverty_line
+        self.poor_income = self.income_per_capita < poverty_line
 
     # ------------------------------------------------------------------ phase 6
     def form_intention(self, u: float, expected_remittance: float, deprivation: float, risk: float) -> None:

@@ -313,6 +313,13 @@ class TestBusiness:
             "without truncation at zero, mean income is capital x mean return x multiplier"
         )
 
+    def test_profit_is_revenue_less_running_costs(self) -> None:
+        revenue = np.array([0.0, 1e5, 2.5e6])
+        np.testing.assert_allclose(business.profit(revenue, 0.4), revenue * 0.6)
+        np.testing.assert_array_equal(
+            business.profit(revenue, 0.0), revenue, err_msg="no costs: profit = revenue"
+        )
+
     def test_failures(self) -> None:
         u = grid(1000)
         assert not business.failures(u, 0.0).any(), "with failure probability 0 no business fails"

@@ -637,7 +637,21 @@ class BusinessParams(_Section):
         ge=0.0,
         le=0.5,
         source=f"{FACTS} §8: 2% mean monthly return (assumption)",
-        description="Mean monthly income of a business relative to its capital.",
+        description="Mean monthly revenue (sales) of a business relative to its capital.",
+    )
+    running_cost_share: float = param(
+        0.5,
+        unit="share of revenue",
+        ge=0.0,
+        le=0.95,
+        source=(
+            "assumption: no source on the costs of NTT household enterprises; half of revenue spent on"
+            " inputs, transport and hired help (sensitivity range 0.3-0.8)"
+        ),
+        description=(
+            "Running costs of a household business as a share of its revenue (`return_per_month` of"
+            " capital); the household's business income is the profit, revenue less these costs."
+        ),
     )
     return_sd: float = param(
         0.01,

@@ -85,7 +85,7 @@ class Household(Agent):
     size = _view("households", "size", int, "Members, including those abroad.")
     local_income = _view("households", "local_income", float, "Farm and local wage income this month, IDR.")
     business_capital = _view("households", "business_capital", float, "Business capital, IDR.")
-    business_income = _view("households", "business_income", float, "Business income this month, IDR.")
+    business_income = _view("households", "business_income", float, "Business profit this month, IDR.")
     remittances_received = _view("households", "remittances_received", float, "Remittances this month, IDR.")
     income = _view("households", "income", float, "Total income this month, IDR.")
     income_per_capita = _view("households", "income_per_capita", float, "Income per resident member, IDR.")

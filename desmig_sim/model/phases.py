@@ -137,7 +137,7 @@ def run_cooperatives(world: World) -> None:
 
 
 def run_businesses(world: World) -> None:
-    """Phase 5: business income, failures and wear; then household income and poverty."""
+    """Phase 5: business revenue and profit, failures and wear; then household income and poverty."""
     hh, bp, fx = world.households, world.params.business, world.effects
     firms = np.flatnonzero(hh.business_capital >= bp.min_capital_idr)
     multiplier = world.potential[hh.village[firms]]
@@ -146,17 +146,19 @@ def run_businesses(world: World) -> None:
             1.0 + world.params.cooperative.marketing_uplift * world.active_members()[firms]
         )
     u = world.streams.uniform(Stream.BUSINESS, world.month, firms)
-    hh.business_income.fill(0.0)
-    hh.business_income[firms] = business_rules.business_income(
+    hh.business_revenue.fill(0.0)
+    hh.business_revenue[firms] = business_rules.business_income(
         hh.business_capital[firms],
         bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, firms),
         bp.return_sd,
         u,
         multiplier,
     )
+    hh.business_income.fill(0.0)
+    hh.business_income[firms] = business_rules.profit(hh.business_revenue[firms], bp.running_cost_share)
     u_fail = world.streams.uniform(Stream.BUSINESS, world.month, firms, key="failure")
     hh.business_capital[firms[business_rules.failures(u_fail, fx.failure_prob(firms))]] = 0.0
-    # Business income is spent and saved like local income.
+    # Business profit (not revenue: running costs are paid) is spent and saved like local income.
     earned = hh.business_income[firms]
     hh.consumption[firms] += earned * (1.0 - world.params.income.local_savings_rate)
     hh.savings[firms] += earned * world.params.income.local_savings_rate

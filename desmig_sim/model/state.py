@@ -31,7 +31,8 @@ class HouseholdArrays:
     savings: np.ndarray
     debt: np.ndarray
     local_income: np.ndarray = field(init=False)
-    business_income: np.ndarray = field(init=False)
+    business_revenue: np.ndarray = field(init=False)  # sales this month, IDR
+    business_income: np.ndarray = field(init=False)  # profit: revenue less running costs, IDR
     remittances_received: np.ndarray = field(init=False)
     coop_interest: np.ndarray = field(init=False)
     income: np.ndarray = field(init=False)
@@ -57,6 +58,7 @@ class HouseholdArrays:
         n = self.village.size
         for name in (
             "local_income",
+            "business_revenue",
             "business_income",
             "remittances_received",
             "coop_interest",

@@ -82,6 +82,7 @@ class Household(agents.Household):
     productive_investment = _view("households", "productive_investment", float, "Invested this month, IDR.")
     coop_interest = _view("households", "coop_interest", float, "Interest on deposits this month, IDR.")
     coop_loan_principal = _view("households", "coop_loan_principal", float, "Original loan, IDR.")
+    business_revenue = _view("households", "business_revenue", float, "Business sales this month, IDR.")
     residents_counted = _view("households", "residents_counted", int, "Residents when welfare was measured.")
     local_income_pc_base = _view(
         "households", "local_income_pc_base", float, "Local income per resident at start prices, IDR."
@@ -195,9 +196,10 @@ class Household(agents.Household):
 
     # ------------------------------------------------------------------ phase 5
     def run_business(self, cooperatives_exist: bool) -> None:
-        """Business income, failure and wear; the income is spent and saved like local income."""
+        """Business revenue and profit, failure and wear; the profit is spent and saved like local income."""
         m = self.model
         bp, fx, inc = m.params.business, m.effects, m.params.income
+        self.business_revenue = 0.0
         self.business_income = 0.0
         if self.business_capital >= bp.min_capital_idr:
             multiplier = m.local_potential(self.village_index)
@@ -205,15 +207,15 @@ class Household(agents.Household):
                 multiplier = multiplier * (
                     1.0 + m.params.cooperative.marketing_uplift * self.is_active_member
                 )
-            earned = float(
-                business_rules.business_income(
-                    self.business_capital,
-                    bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, self.slot),
-                    bp.return_sd,
-                    m.draw(Stream.BUSINESS, self.slot),
-                    multiplier,
-                )
+            revenue = business_rules.business_income(
+                _one(self.business_capital),
+                bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, self.slot),
+                bp.return_sd,
+                m.draw(Stream.BUSINESS, self.slot),
+                multiplier,
             )
+            earned = float(business_rules.profit(revenue, bp.running_cost_share)[0])
+            self.business_revenue = float(revenue[0])
             self.business_income = earned
             if business_rules.failures(
                 m.draw(Stream.BUSINESS, self.slot, key="failure"), fx.failure_prob(self.slot)

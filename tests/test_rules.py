@@ -343,7 +343,7 @@ class TestBusiness:
 
 # ---------------------------------------------------------------------------- cooperative
 class TestCooperative:
-    def test_instalment_and_flat_interest(self) -> None:
+    def test_instalment_and_interest_on_the_outstanding_balance(self) -> None:
         original = np.array([1.2e6, 1.2e6, 1.2e6, 0.0])
         outstanding = np.array([1.2e6, 50_000.0, 0.0, 0.0])
         principal = cooperative.instalment(outstanding, original, 12)
@@ -352,11 +352,11 @@ class TestCooperative:
             [100_000.0, 50_000.0, 0.0, 0.0],
             err_msg="an equal share of the loan, at most what is left",
         )
-        interest = cooperative.flat_interest(outstanding, original, 0.02)
+        interest = cooperative.loan_interest(outstanding, 0.02)
         np.testing.assert_allclose(
             interest,
-            [24_000.0, 24_000.0, 0.0, 0.0],
-            err_msg="flat interest on the original principal while anything is outstanding",
+            [24_000.0, 1_000.0, 0.0, 0.0],
+            err_msg="interest on the outstanding balance (declining balance)",
         )
 
     @RULES
@@ -378,10 +378,10 @@ class TestCooperative:
         outstanding = original.copy()
         interest_months = np.zeros(original.size, dtype=int)
         for _ in range(term + 1):
-            interest_months += cooperative.flat_interest(outstanding, original, 0.02) > 0
+            interest_months += cooperative.loan_interest(outstanding, 0.02) > 0
             outstanding = outstanding - cooperative.instalment(outstanding, original, term)
         assert np.all(outstanding == 0), "after `term` equal instalments nothing is outstanding"
-        assert np.all(interest_months == term), "flat interest is charged for exactly `term` months"
+        assert np.all(interest_months == term), "interest is charged for exactly `term` months"
 
     def test_loan_size(self) -> None:
         np.testing.assert_allclose(

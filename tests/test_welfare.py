@@ -49,3 +49,29 @@ def test_poverty_by_consumption_and_by_income_differ() -> None:
     rows = table[table["village"] == POOLED]
     assert (rows["poverty_rate"] != rows["poverty_rate_income"]).any()
     assert rows["consumption_per_capita_mean"].gt(0).all()
+
+
+def test_borrowers_pay_interest_on_the_outstanding_balance_to_the_cooperative() -> None:
+    model = desmig_sim.DesmigratifModel(
+        small_scenario(
+            "cooperative",
+            months=24,
+            households=80,
+            overrides={"parameters.cooperative.loan_demand_prob": 0.5},
+        ),
+        seed=4,
+    )
+    rate = model.params.cooperative.loan_rate_per_month
+    paid_any = False
+    while model.running:
+        loans_before = model.households.coop_loan.copy()
+        model.step()
+        hh = model.households
+        paying = hh.coop_loan_interest > 0
+        paid_any |= bool(paying.any())
+        np.testing.assert_allclose(hh.coop_loan_interest[paying], loans_before[paying] * rate, rtol=1e-12)
+        # Deposit interest is credited to deposits, never counted as income.
+        np.testing.assert_allclose(
+            hh.income, hh.local_income + hh.business_income + hh.remittances_received, rtol=1e-12
+        )
+    assert paid_any, "some member borrowed and paid interest"

@@ -726,11 +726,14 @@ class CooperativeParams(_Section):
     )
     loan_rate_per_month: float = param(
         0.02,
-        unit="share of principal/month (flat)",
+        unit="share of outstanding principal/month",
         ge=0.0,
         le=0.2,
         source=f"{FACTS} §5.2 [V]: Kopdit Pintu Air 2%/month flat",
-        description="Flat interest on loans.",
+        description=(
+            "Interest on the outstanding loan balance (declining balance), paid monthly by the borrower"
+            " out of the month's budget and received by the cooperative."
+        ),
     )
     loan_term_months: int = param(
         12,

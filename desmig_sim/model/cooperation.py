@@ -1,6 +1,6 @@
 """Cooperative operations of phase 4: interest, withdrawals, repayments, defaults, loans, winding down.
 
-The rules themselves (instalments, flat interest, rationing) are pure functions in
+The rules themselves (instalments, interest on the outstanding balance, rationing) are pure functions in
 :mod:`desmig_sim.rules.cooperative`; this module applies them to the world's arrays.
 """
 
@@ -22,13 +22,15 @@ def operate(world: World) -> None:
     withdraw_deposits(world, members, cp.withdrawal_share_per_month)
     borrowers = np.flatnonzero(hh.coop_loan > 0)
     loan, original = hh.coop_loan[borrowers], hh.coop_loan_principal[borrowers]
-    interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
+    interest = coop_rules.loan_interest(loan, cp.loan_rate_per_month)
     principal = coop_rules.instalment(loan, original, cp.loan_term_months)
     u_default = world.streams.uniform(Stream.COOPERATIVE, world.month, borrowers, key="default")
     defaults = u_default < world.rates.coop_default
     repaid = np.where(defaults, 0.0, interest + principal)
     hh.coop_loan[borrowers] = np.where(defaults, 0.0, loan - principal)
+    # The borrower pays interest and instalment out of this month's budget; the cooperative receives them.
     world.pay_from_budget(borrowers, repaid)
+    hh.coop_loan_interest[borrowers] = np.where(defaults, 0.0, interest)
     nv = len(world.villages)
     coops.cash += np.bincount(hh.village[borrowers], weights=repaid, minlength=nv)
     coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)

@@ -128,6 +128,7 @@ def run_cooperatives(world: World) -> None:
     coops = world.cooperatives
     hh = world.households
     hh.coop_interest = np.zeros(hh.count)
+    hh.coop_loan_interest = np.zeros(hh.count)
     if coops.exists.any():
         cooperation.operate(world)
         nv = len(world.villages)

@@ -34,7 +34,8 @@ class HouseholdArrays:
     business_revenue: np.ndarray = field(init=False)  # sales this month, IDR
     business_income: np.ndarray = field(init=False)  # profit: revenue less running costs, IDR
     remittances_received: np.ndarray = field(init=False)
-    coop_interest: np.ndarray = field(init=False)
+    coop_interest: np.ndarray = field(init=False)  # deposit interest credited this month, IDR
+    coop_loan_interest: np.ndarray = field(init=False)  # loan interest paid this month, IDR
     income: np.ndarray = field(init=False)
     income_per_capita: np.ndarray = field(init=False)
     consumption: np.ndarray = field(init=False)  # this month's consumption expenditure, IDR
@@ -48,7 +49,7 @@ class HouseholdArrays:
     coop_member: np.ndarray = field(init=False)
     coop_deposit: np.ndarray = field(init=False)
     coop_loan: np.ndarray = field(init=False)  # outstanding principal
-    coop_loan_principal: np.ndarray = field(init=False)  # original principal (flat interest)
+    coop_loan_principal: np.ndarray = field(init=False)  # original principal (sets the instalment)
     children_in_school: np.ndarray = field(init=False)
     abroad_count: np.ndarray = field(init=False)  # members abroad
     dead_count: np.ndarray = field(init=False)  # members who died abroad
@@ -62,6 +63,7 @@ class HouseholdArrays:
             "business_income",
             "remittances_received",
             "coop_interest",
+            "coop_loan_interest",
             "income",
             "income_per_capita",
             "consumption",

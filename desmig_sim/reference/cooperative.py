@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.reference.face import ReferenceFace
+from desmig_sim.reference.household import _one
 from desmig_sim.rules import cooperative as coop_rules
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class Cooperative(agents.Cooperative):
         received = 0.0
         for borrower in borrowers:
             loan, original = borrower.coop_loan, borrower.coop_loan_principal
-            interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
+            interest = coop_rules.loan_interest(_one(loan), cp.loan_rate_per_month)[0]
             principal = coop_rules.instalment(loan, original, cp.loan_term_months)
             if m.draw(Stream.COOPERATIVE, borrower.slot, key="default") < default_prob:
                 repaid = 0.0
@@ -93,6 +94,8 @@ class Cooperative(agents.Cooperative):
             else:
                 repaid = float(interest + principal)
                 borrower.coop_loan = float(loan - principal)
+                borrower.coop_loan_interest = float(interest)
+            # The borrower pays interest and instalment out of this month's budget.
             borrower.pay(repaid)
             received += repaid
         self.cash_now += received

@@ -80,7 +80,12 @@ class Household(agents.Household):
     dead_count = _view("households", "dead_count", int, "Members who died abroad.")
     returnee_count = _view("households", "returnee_count", int, "Former migrants at home.")
     productive_investment = _view("households", "productive_investment", float, "Invested this month, IDR.")
-    coop_interest = _view("households", "coop_interest", float, "Interest on deposits this month, IDR.")
+    coop_interest = _view(
+        "households", "coop_interest", float, "Interest credited to deposits this month, IDR."
+    )
+    coop_loan_interest = _view(
+        "households", "coop_loan_interest", float, "Loan interest paid this month, IDR."
+    )
     coop_loan_principal = _view("households", "coop_loan_principal", float, "Original loan, IDR.")
     business_revenue = _view("households", "business_revenue", float, "Business sales this month, IDR.")
     residents_counted = _view("households", "residents_counted", int, "Residents when welfare was measured.")
@@ -225,12 +230,11 @@ class Household(agents.Household):
             self.savings += earned * inc.local_savings_rate
         self.business_capital *= 1.0 - bp.depreciation_per_month
 
-    def account_income(self, poverty_line: float, cooperatives_exist: bool) -> None:
+    def account_income(self, poverty_line: float) -> None:
         """Total income, income and consumption per resident, poverty (by consumption and by income)."""
         income = self.local_income + self.business_income
         income += self.remittances_received
-        if cooperatives_exist:
-            income += self.coop_interest
+        # Deposit interest is a return on savings credited to the deposit, not this month's income.
         self.income = income
         self.income_per_capita = income / self.residents
         self.residents_counted = self.residents

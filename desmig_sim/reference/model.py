@@ -167,6 +167,7 @@ class ReferenceModel(DesmigratifModel):
         """Phase 4: each cooperative operates; some become inactive and wind down."""
         for household in self._household_agents:
             household.coop_interest = 0.0
+            household.coop_loan_interest = 0.0
         if not self.cooperatives.exists.any():
             return
         for cooperative in self.cooperative_agents:
@@ -184,7 +185,7 @@ class ReferenceModel(DesmigratifModel):
             household.run_business(cooperatives_exist)
         poverty_line = self.world.poverty_line()
         for household in self._household_agents:
-            household.account_income(poverty_line, cooperatives_exist)
+            household.account_income(poverty_line)
         self.world.village_stats = village_statistics(
             [[h.income_per_capita for h in households] for households in self._villages]
         )

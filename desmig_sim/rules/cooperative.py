@@ -1,10 +1,11 @@
 """Savings-and-loan cooperatives (koperasi simpan pinjam / Kopdit).
 
-Members deposit monthly and earn interest (1%/month, facts.md §5.2 [V]); they borrow for
-productive use up to a multiple of their deposits (3x, facts.md §8), repaying the principal in
-equal instalments plus flat interest (2%/month, §5.2 [V]). Loans default with a small yearly
-probability, and a cooperative becomes inactive with a yearly hazard (§5.1 [D]). Lending is
-limited by the cooperative's liquid funds.
+Members deposit monthly and earn interest (1%/month, facts.md §5.2 [V]), credited to their
+deposits; they borrow for productive use up to a multiple of their deposits (3x, facts.md §8),
+repaying the principal in equal instalments plus interest on the outstanding balance (2%/month,
+24%/yr on a declining basis as Kopdit Pintu Air charges from 2026, §5.2 [V]). Loans default
+with a small yearly probability, and a cooperative becomes inactive with a yearly hazard
+(§5.1 [D]). Lending is limited by the cooperative's liquid funds.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ def instalment(outstanding: np.ndarray, original: np.ndarray, term_months: int) 
     return np.where(outstanding <= share * (1.0 + 1e-9), outstanding, share)
 
 
-def flat_interest(outstanding: np.ndarray, original: np.ndarray, rate: float) -> np.ndarray:
-    """Flat interest on the original principal, charged while any principal is outstanding."""
-    return np.where(outstanding > 0, original * rate, 0.0)
+def loan_interest(outstanding: np.ndarray, rate: float) -> np.ndarray:
+    """Interest on the outstanding balance (declining balance), charged to the borrower monthly."""
+    return np.maximum(outstanding, 0.0) * rate
 
 
 def loan_size(deposit: np.ndarray, max_to_savings: float) -> np.ndarray:

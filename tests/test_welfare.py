@@ -72,6 +72,45 @@ def test_borrowers_pay_interest_on_the_outstanding_balance_to_the_cooperative() 
         np.testing.assert_allclose(hh.coop_loan_interest[paying], loans_before[paying] * rate, rtol=1e-12)
         # Deposit interest is credited to deposits, never counted as income.
         np.testing.assert_allclose(
-            hh.income, hh.local_income + hh.business_income + hh.remittances_received, rtol=1e-12
+            hh.income,
+            hh.local_income + hh.business_income + hh.remittances_received + hh.coop_dividend,
+            rtol=1e-12,
         )
     assert paid_any, "some member borrowed and paid interest"
+
+
+def test_surplus_is_shared_once_a_year_after_reserves(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desmig_sim.model import cooperation
+
+    seen = []
+    share = cooperation.share_surplus
+
+    def spy(world) -> None:
+        before = (world.cooperatives.surplus.copy(), world.cooperatives.cash.copy())
+        share(world)
+        seen.append((world.calendar_month(), *before, world.cooperatives.cash.copy(), world.households))
+
+    monkeypatch.setattr(cooperation, "share_surplus", spy)
+    overrides = {
+        "parameters.cooperative.savings_rate_per_month": 0.002,
+        "parameters.cooperative.loan_demand_prob": 0.5,
+        "parameters.cooperative.inactivity_prob_per_year": 0.0,
+    }
+    model = desmig_sim.DesmigratifModel(
+        small_scenario("cooperative", months=40, households=80, overrides=overrides), seed=5
+    )
+    reserve = model.params.cooperative.surplus_reserve_share
+    dividends_by_month = []
+    while model.running:
+        model.step()
+        dividends_by_month.append((model.world.calendar_month(), model.households.coop_dividend.sum()))
+        if model.world.calendar_month() != model.params.cooperative.surplus_month:
+            assert model.households.coop_dividend.sum() == 0.0
+    assert [month for month, *_ in seen] == [model.params.cooperative.surplus_month] * len(seen)
+    paid_total = 0.0
+    for _, surplus, cash_before, cash_after, _hh in seen:
+        expected = np.minimum(np.maximum(surplus, 0.0) * (1.0 - reserve), np.maximum(cash_before, 0.0))
+        np.testing.assert_allclose(cash_before - cash_after, expected, rtol=1e-12, atol=1e-6)
+        paid_total += expected.sum()
+    assert paid_total > 0, "a cooperative with a cheap deposit rate makes a surplus and shares it"
+    assert sum(d for _, d in dividends_by_month) == pytest.approx(paid_total, rel=1e-9)

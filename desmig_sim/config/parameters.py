@@ -775,6 +775,29 @@ class CooperativeParams(_Section):
         source=f"{FACTS} §5.1 [D]: NTT inactive share 8.5-12% (2018-20)",
         description="Yearly chance an active cooperative becomes inactive.",
     )
+    surplus_reserve_share: float = param(
+        0.25,
+        unit="share of the year's surplus",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "ref:uu-25-1992 art. 45: the surplus (SHU) is shared among members after reserves;"
+            " the reserve share is an assumption (set by each cooperative's statutes)"
+        ),
+        description=(
+            "Share of a cooperative's positive yearly surplus (loan interest received less deposit"
+            " interest credited and loans written off) kept as reserves; the rest is paid to members"
+            " in proportion to their deposits."
+        ),
+    )
+    surplus_month: int = param(
+        3,
+        unit="calendar month",
+        ge=1,
+        le=12,
+        source="assumption: after the annual members' meeting (RAT) that closes the book year",
+        description="Calendar month in which the yearly surplus (SHU) is shared and the book year closes.",
+    )
     marketing_uplift: float = param(
         0.2,
         unit="share of business income",

@@ -124,17 +124,20 @@ def allocate_budgets(world: World) -> None:
 
 
 def run_cooperatives(world: World) -> None:
-    """Phase 4: deposits earn interest, loans are repaid, default or granted; cooperatives may fold."""
+    """Phase 4: deposit interest; loans repaid, defaulted or granted; cooperatives may fold; SHU yearly."""
     coops = world.cooperatives
     hh = world.households
     hh.coop_interest = np.zeros(hh.count)
     hh.coop_loan_interest = np.zeros(hh.count)
+    hh.coop_dividend = np.zeros(hh.count)
     if coops.exists.any():
         cooperation.operate(world)
         nv = len(world.villages)
         u = world.streams.uniform(Stream.COOPERATIVE, world.month, nv, key="inactivity")
         coops.active &= u >= world.rates.coop_inactivity
         cooperation.wind_down_inactive(world)
+        if world.calendar_month() == world.params.cooperative.surplus_month:
+            cooperation.share_surplus(world)
 
 
 def run_businesses(world: World) -> None:

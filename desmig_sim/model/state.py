@@ -36,6 +36,7 @@ class HouseholdArrays:
     remittances_received: np.ndarray = field(init=False)
     coop_interest: np.ndarray = field(init=False)  # deposit interest credited this month, IDR
     coop_loan_interest: np.ndarray = field(init=False)  # loan interest paid this month, IDR
+    coop_dividend: np.ndarray = field(init=False)  # share of the cooperative's surplus (SHU) paid this month
     income: np.ndarray = field(init=False)
     income_per_capita: np.ndarray = field(init=False)
     consumption: np.ndarray = field(init=False)  # this month's consumption expenditure, IDR
@@ -64,6 +65,7 @@ class HouseholdArrays:
             "remittances_received",
             "coop_interest",
             "coop_loan_interest",
+            "coop_dividend",
             "income",
             "income_per_capita",
             "consumption",
@@ -127,8 +129,9 @@ class CooperativeArrays:
 
     exists: np.ndarray  # bool
     active: np.ndarray  # bool
-    cash: np.ndarray  # IDR, liquid funds (deposits + earnings - loans)
+    cash: np.ndarray  # IDR, liquid funds (deposits + earnings - loans - surplus paid out)
     defaults: np.ndarray  # int64, loans written off so far
+    surplus: np.ndarray  # IDR, this book year's surplus so far (SHU before reserves)
 
     @classmethod
     def empty(cls, villages: int) -> CooperativeArrays:
@@ -138,4 +141,5 @@ class CooperativeArrays:
             active=np.zeros(villages, dtype=bool),
             cash=np.zeros(villages),
             defaults=np.zeros(villages, dtype=np.int64),
+            surplus=np.zeros(villages),
         )

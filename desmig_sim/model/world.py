@@ -275,6 +275,7 @@ class World:
         hh = self.households
         hh.income = hh.local_income + hh.business_income
         hh.income += hh.remittances_received
+        hh.income += hh.coop_dividend
         # Deposit interest is a return on savings credited to the deposit, not this month's income.
         hh.income_per_capita = hh.income / self.residents()
         hh.residents_counted[:] = self.residents()

@@ -83,6 +83,9 @@ class Household(agents.Household):
     coop_interest = _view(
         "households", "coop_interest", float, "Interest credited to deposits this month, IDR."
     )
+    coop_dividend = _view(
+        "households", "coop_dividend", float, "Share of the cooperative's surplus paid, IDR."
+    )
     coop_loan_interest = _view(
         "households", "coop_loan_interest", float, "Loan interest paid this month, IDR."
     )
@@ -234,6 +237,7 @@ class Household(agents.Household):
         """Total income, income and consumption per resident, poverty (by consumption and by income)."""
         income = self.local_income + self.business_income
         income += self.remittances_received
+        income += self.coop_dividend
         # Deposit interest is a return on savings credited to the deposit, not this month's income.
         self.income = income
         self.income_per_capita = income / self.residents

@@ -168,6 +168,7 @@ class ReferenceModel(DesmigratifModel):
         for household in self._household_agents:
             household.coop_interest = 0.0
             household.coop_loan_interest = 0.0
+            household.coop_dividend = 0.0
         if not self.cooperatives.exists.any():
             return
         for cooperative in self.cooperative_agents:
@@ -177,6 +178,9 @@ class ReferenceModel(DesmigratifModel):
             cooperative.maybe_become_inactive(u[cooperative.village_index])
         for cooperative in self.cooperative_agents:
             cooperative.wind_down()
+        if self.world.calendar_month() == self.params.cooperative.surplus_month:
+            for cooperative in self.cooperative_agents:
+                cooperative.share_surplus()
 
     def run_businesses(self) -> None:
         """Phase 5: each household's business; then incomes, poverty and village statistics."""

@@ -65,3 +65,12 @@ def ration_by_liquidity(requests: np.ndarray, village: np.ndarray, cash: np.ndar
     served = fits & ~blocked_here
     granted[order[served]] = amounts[served]
     return granted
+
+
+def surplus_to_share(surplus: np.ndarray, reserve_share: float, cash: np.ndarray) -> np.ndarray:
+    """The part of each cooperative's yearly surplus (SHU) paid to members (UU 25/1992 art. 45).
+
+    A positive surplus is shared after reserves; a loss is borne by the reserves (nothing is paid);
+    no cooperative pays out more cash than it has.
+    """
+    return np.minimum(np.maximum(surplus, 0.0) * (1.0 - reserve_share), np.maximum(cash, 0.0))

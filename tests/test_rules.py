@@ -57,6 +57,15 @@ def budget_shares(draw: st.DrawFn) -> tuple[float, ...]:
 
 # ---------------------------------------------------------------------------- remittance
 class TestRemittance:
+    def test_broker_debt_accrues_interest_then_is_deducted(self) -> None:
+        debt = remittance.broker_debt_with_interest(np.array([6e6, 0.0]), 0.02)
+        np.testing.assert_allclose(
+            debt, [6.12e6, 0.0], err_msg="2% a month on what is owed; nothing on no debt"
+        )
+        np.testing.assert_array_equal(
+            remittance.broker_debt_with_interest(np.array([6e6]), 0.0), [6e6], err_msg="rate 0: a fixed sum"
+        )
+
     def test_wage_by_route_destination_and_closure(self) -> None:
         r = PARAMS.remittance
         route = np.array(

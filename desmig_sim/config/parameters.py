@@ -331,6 +331,21 @@ class RemittanceParams(_Section):
         source=f"{FACTS} §2.4b [V]: Rp 0.5-1.5 m paid to the family (Kompas 2019)",
         description="Cash a broker gives the family at a non-procedural departure.",
     )
+    broker_debt_interest_per_month: float = param(
+        0.02,
+        unit="share of debt outstanding/month",
+        ge=0.0,
+        le=0.1,
+        source=(
+            "assumption: no source on interest on recruitment debt; set at the cooperative loan rate"
+            " (2%/month, ref:pintu-air-rates-2026) as a floor for informal credit; sensitivity 0-0.1"
+            " (0 = the debt is a fixed sum, as before)"
+        ),
+        description=(
+            "Monthly interest on the debt a non-procedural migrant owes the broker, added before each"
+            " month's deduction from wages."
+        ),
+    )
 
 
 class BudgetParams(_Section):

@@ -36,7 +36,7 @@ def set_conditions(world: World, components: Sequence[ProgrammeComponent]) -> No
 
 
 def pay_wages_abroad(world: World) -> None:
-    """Phase 1: migrants abroad earn; brokers deduct what is still owed."""
+    """Phase 1: migrants abroad earn; broker debt accrues interest; brokers deduct what is still owed."""
     m, r, c, ab = world.migrants, world.params.remittance, world.conditions, world.abroad
     route = m.route[ab]
     wage = remittance_rules.wage_idr(
@@ -48,8 +48,14 @@ def pay_wages_abroad(world: World) -> None:
         r.other_destination_wage_factor,
         c.wage_factor,
     )
-    deduction = remittance_rules.broker_deduction(wage, m.broker_debt[ab], r.broker_debt_repayment_share)
-    m.broker_debt[ab] -= deduction
+    debt = remittance_rules.broker_debt_with_interest(m.broker_debt[ab], r.broker_debt_interest_per_month)
+    world.tally.broker_interest = np.bincount(
+        world.households.village[m.household[ab]],
+        weights=debt - m.broker_debt[ab],
+        minlength=len(world.villages),
+    )
+    deduction = remittance_rules.broker_deduction(wage, debt, r.broker_debt_repayment_share)
+    m.broker_debt[ab] = debt - deduction
     m.wage[ab] = wage - deduction
 
 

@@ -114,3 +114,26 @@ def test_surplus_is_shared_once_a_year_after_reserves(monkeypatch: pytest.Monkey
         paid_total += expected.sum()
     assert paid_total > 0, "a cooperative with a cheap deposit rate makes a surplus and shares it"
     assert sum(d for _, d in dividends_by_month) == pytest.approx(paid_total, rel=1e-9)
+
+
+@pytest.mark.parametrize("engine", ["vectorised", "reference"])
+def test_cooperative_books_balance_every_month(engine: str) -> None:
+    """Cash + loans - deposits (the cooperative's own funds) = reserves + this year's surplus."""
+    overrides = {"parameters.cooperative.loan_demand_prob": 0.3}
+    scenario = small_scenario("full_program", months=40, households=60, overrides=overrides)
+    model = desmig_sim.build_model(scenario, seed=7, engine=engine)
+    checked = 0
+    while model.running:
+        model.step()
+        coops, hh = model.cooperatives, model.households
+        if not coops.exists.any():
+            continue
+        v = np.arange(len(model.villages))
+        loans = np.bincount(hh.village, weights=hh.coop_loan, minlength=v.size)
+        deposits = np.bincount(hh.village, weights=hh.coop_deposit, minlength=v.size)
+        own_funds = coops.cash + loans - deposits
+        np.testing.assert_allclose(
+            own_funds, coops.reserves + coops.surplus, rtol=0, atol=1e-9 * max(deposits.max(), 1.0)
+        )
+        checked += 1
+    assert checked > 0

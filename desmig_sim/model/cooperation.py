@@ -117,4 +117,6 @@ def share_surplus(world: World) -> None:
     hh.consumption[members] += dividend * (1.0 - saving)
     hh.savings[members] += dividend * saving
     coops.cash -= paid
+    # What is not paid out (the reserve share, or a loss) stays with the cooperative's reserves.
+    coops.reserves += coops.surplus - paid
     coops.surplus[:] = 0.0

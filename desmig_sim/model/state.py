@@ -132,6 +132,7 @@ class CooperativeArrays:
     cash: np.ndarray  # IDR, liquid funds (deposits + earnings - loans - surplus paid out)
     defaults: np.ndarray  # int64, loans written off so far
     surplus: np.ndarray  # IDR, this book year's surplus so far (SHU before reserves)
+    reserves: np.ndarray  # IDR, surpluses kept (and losses borne) at the close of past book years
 
     @classmethod
     def empty(cls, villages: int) -> CooperativeArrays:
@@ -142,4 +143,5 @@ class CooperativeArrays:
             cash=np.zeros(villages),
             defaults=np.zeros(villages, dtype=np.int64),
             surplus=np.zeros(villages),
+            reserves=np.zeros(villages),
         )

@@ -196,4 +196,5 @@ class Cooperative(agents.Cooperative):
             member.consumption += dividend * (1.0 - saving)
             member.savings += dividend * saving
         self.cash_now -= paid
+        self.model.cooperatives.reserves[self.village_index] += self.surplus_now - paid
         self.surplus_now = 0.0

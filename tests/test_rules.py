@@ -57,6 +57,15 @@ def budget_shares(draw: st.DrawFn) -> tuple[float, ...]:
 
 # ---------------------------------------------------------------------------- remittance
 class TestRemittance:
+    def test_broker_debt_accrues_interest_then_is_deducted(self) -> None:
+        debt = remittance.broker_debt_with_interest(np.array([6e6, 0.0]), 0.02)
+        np.testing.assert_allclose(
+            debt, [6.12e6, 0.0], err_msg="2% a month on what is owed; nothing on no debt"
+        )
+        np.testing.assert_array_equal(
+            remittance.broker_debt_with_interest(np.array([6e6]), 0.0), [6e6], err_msg="rate 0: a fixed sum"
+        )
+
     def test_wage_by_route_destination_and_closure(self) -> None:
         r = PARAMS.remittance
         route = np.array(
@@ -313,6 +322,13 @@ class TestBusiness:
             "without truncation at zero, mean income is capital x mean return x multiplier"
         )
 
+    def test_profit_is_revenue_less_running_costs(self) -> None:
+        revenue = np.array([0.0, 1e5, 2.5e6])
+        np.testing.assert_allclose(business.profit(revenue, 0.4), revenue * 0.6)
+        np.testing.assert_array_equal(
+            business.profit(revenue, 0.0), revenue, err_msg="no costs: profit = revenue"
+        )
+
     def test_failures(self) -> None:
         u = grid(1000)
         assert not business.failures(u, 0.0).any(), "with failure probability 0 no business fails"
@@ -336,7 +352,7 @@ class TestBusiness:
 
 # ---------------------------------------------------------------------------- cooperative
 class TestCooperative:
-    def test_instalment_and_flat_interest(self) -> None:
+    def test_instalment_and_interest_on_the_outstanding_balance(self) -> None:
         original = np.array([1.2e6, 1.2e6, 1.2e6, 0.0])
         outstanding = np.array([1.2e6, 50_000.0, 0.0, 0.0])
         principal = cooperative.instalment(outstanding, original, 12)
@@ -345,11 +361,11 @@ class TestCooperative:
             [100_000.0, 50_000.0, 0.0, 0.0],
             err_msg="an equal share of the loan, at most what is left",
         )
-        interest = cooperative.flat_interest(outstanding, original, 0.02)
+        interest = cooperative.loan_interest(outstanding, 0.02)
         np.testing.assert_allclose(
             interest,
-            [24_000.0, 24_000.0, 0.0, 0.0],
-            err_msg="flat interest on the original principal while anything is outstanding",
+            [24_000.0, 1_000.0, 0.0, 0.0],
+            err_msg="interest on the outstanding balance (declining balance)",
         )
 
     @RULES
@@ -371,10 +387,10 @@ class TestCooperative:
         outstanding = original.copy()
         interest_months = np.zeros(original.size, dtype=int)
         for _ in range(term + 1):
-            interest_months += cooperative.flat_interest(outstanding, original, 0.02) > 0
+            interest_months += cooperative.loan_interest(outstanding, 0.02) > 0
             outstanding = outstanding - cooperative.instalment(outstanding, original, term)
         assert np.all(outstanding == 0), "after `term` equal instalments nothing is outstanding"
-        assert np.all(interest_months == term), "flat interest is charged for exactly `term` months"
+        assert np.all(interest_months == term), "interest is charged for exactly `term` months"
 
     def test_loan_size(self) -> None:
         np.testing.assert_allclose(

@@ -369,6 +369,21 @@ class RemittanceParams(_Section):
         ),
         description="Cash a broker gives the family at a non-procedural departure.",
     )
+    broker_debt_interest_per_month: float = param(
+        0.02,
+        unit="share of debt outstanding/month",
+        ge=0.0,
+        le=0.1,
+        source=(
+            "assumption: no source on interest on recruitment debt; set at the cooperative loan rate"
+            " (2%/month, ref:peluangnews-2026-pintu-air) as a floor for informal credit; sensitivity 0-0.1"
+            " (0 = the debt is a fixed sum, as before)"
+        ),
+        description=(
+            "Monthly interest on the debt a non-procedural migrant owes the broker, added before each"
+            " month's deduction from wages."
+        ),
+    )
 
 
 _RESCALED = (
@@ -720,7 +735,21 @@ class BusinessParams(_Section):
         ge=0.0,
         le=0.5,
         source="assumption: 2% mean monthly return",
-        description="Mean monthly income of a business relative to its capital.",
+        description="Mean monthly revenue (sales) of a business relative to its capital.",
+    )
+    running_cost_share: float = param(
+        0.5,
+        unit="share of revenue",
+        ge=0.0,
+        le=0.95,
+        source=(
+            "assumption: no source on the costs of NTT household enterprises; half of revenue spent on"
+            " inputs, transport and hired help (sensitivity range 0.3-0.8)"
+        ),
+        description=(
+            "Running costs of a household business as a share of its revenue (`return_per_month` of"
+            " capital); the household's business income is the profit, revenue less these costs."
+        ),
     )
     return_sd: float = param(
         0.01,
@@ -798,11 +827,17 @@ class CooperativeParams(_Section):
     )
     loan_rate_per_month: float = param(
         0.02,
-        unit="share of principal/month (flat)",
+        unit="share of outstanding principal/month",
         ge=0.0,
         le=0.2,
-        source="ref:peluangnews-2026-pintu-air [V]: Kopdit Pintu Air 2%/month flat (before 2026)",
-        description="Flat interest on loans.",
+        source=(
+            "ref:peluangnews-2026-pintu-air [V]: Kopdit Pintu Air 2%/month (flat before 2026, on the"
+            " declining balance from January 2026)"
+        ),
+        description=(
+            "Interest on the outstanding loan balance (declining balance), paid monthly by the borrower"
+            " out of the month's budget and received by the cooperative."
+        ),
     )
     loan_term_months: int = param(
         12,
@@ -846,6 +881,29 @@ class CooperativeParams(_Section):
         le=1.0,
         source="ref:ntt-cooperatives-2018-2020 [D]: NTT inactive share 8.5-12% (2018-20)",
         description="Yearly chance an active cooperative becomes inactive.",
+    )
+    surplus_reserve_share: float = param(
+        0.25,
+        unit="share of the year's surplus",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "ref:uu-25-1992 art. 45: the surplus (SHU) is shared among members after reserves;"
+            " the reserve share is an assumption (set by each cooperative's statutes)"
+        ),
+        description=(
+            "Share of a cooperative's positive yearly surplus (loan interest received less deposit"
+            " interest credited and loans written off) kept as reserves; the rest is paid to members"
+            " in proportion to their deposits."
+        ),
+    )
+    surplus_month: int = param(
+        3,
+        unit="calendar month",
+        ge=1,
+        le=12,
+        source="assumption: after the annual members' meeting (RAT) that closes the book year",
+        description="Calendar month in which the yearly surplus (SHU) is shared and the book year closes.",
     )
     marketing_uplift: float = param(
         0.2,

@@ -85,7 +85,7 @@ class Household(Agent):
     size = _view("households", "size", int, "Members, including those abroad.")
     local_income = _view("households", "local_income", float, "Farm and local wage income this month, IDR.")
     business_capital = _view("households", "business_capital", float, "Business capital, IDR.")
-    business_income = _view("households", "business_income", float, "Business income this month, IDR.")
+    business_income = _view("households", "business_income", float, "Business profit this month, IDR.")
     remittances_received = _view("households", "remittances_received", float, "Remittances this month, IDR.")
     income = _view("households", "income", float, "Total income this month, IDR.")
     income_per_capita = _view("households", "income_per_capita", float, "Income per resident member, IDR.")
@@ -99,7 +99,11 @@ class Household(Agent):
     coop_member = _view("households", "coop_member", bool, "Member of the village cooperative.")
     coop_deposit = _view("households", "coop_deposit", float, "Deposits with the cooperative, IDR.")
     coop_loan = _view("households", "coop_loan", float, "Cooperative loan outstanding, IDR.")
-    poor = _view("households", "poor", bool, "Income per capita below the poverty line.")
+    consumption_per_capita = _view(
+        "households", "consumption_per_capita", float, "Consumption per resident member, IDR/person/month."
+    )
+    poor = _view("households", "poor", bool, "Consumption per capita below the poverty line (BPS).")
+    poor_income = _view("households", "poor_income", bool, "Income per capita below the poverty line.")
     children = _view("households", "children", int, "Children in the household.")
     children_in_school = _view("households", "children_in_school", int, "Children attending school.")
 

@@ -1,6 +1,6 @@
-"""Cooperative operations of phase 4: interest, withdrawals, repayments, defaults, loans, winding down.
+"""Cooperative operations of phase 4: interest, withdrawals, repayments, loans, surplus, winding down.
 
-The rules themselves (instalments, flat interest, rationing) are pure functions in
+The rules themselves (instalments, interest on the outstanding balance, rationing) are pure functions in
 :mod:`desmig_sim.rules.cooperative`; this module applies them to the world's arrays.
 """
 
@@ -19,18 +19,25 @@ def operate(world: World) -> None:
     members = np.flatnonzero(world.active_members())
     hh.coop_interest[members] = hh.coop_deposit[members] * cp.savings_rate_per_month
     hh.coop_deposit[members] += hh.coop_interest[members]
+    nv = len(world.villages)
+    coops.surplus -= np.bincount(hh.village[members], weights=hh.coop_interest[members], minlength=nv)
     withdraw_deposits(world, members, cp.withdrawal_share_per_month)
     borrowers = np.flatnonzero(hh.coop_loan > 0)
     loan, original = hh.coop_loan[borrowers], hh.coop_loan_principal[borrowers]
-    interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
+    interest = coop_rules.loan_interest(loan, cp.loan_rate_per_month)
     principal = coop_rules.instalment(loan, original, cp.loan_term_months)
     u_default = world.streams.uniform(Stream.COOPERATIVE, world.month, borrowers, key="default")
     defaults = u_default < world.rates.coop_default
     repaid = np.where(defaults, 0.0, interest + principal)
     hh.coop_loan[borrowers] = np.where(defaults, 0.0, loan - principal)
+    # The borrower pays interest and instalment out of this month's budget; the cooperative receives them.
     world.pay_from_budget(borrowers, repaid)
-    nv = len(world.villages)
+    hh.coop_loan_interest[borrowers] = np.where(defaults, 0.0, interest)
     coops.cash += np.bincount(hh.village[borrowers], weights=repaid, minlength=nv)
+    coops.surplus += np.bincount(
+        hh.village[borrowers], weights=hh.coop_loan_interest[borrowers], minlength=nv
+    )
+    coops.surplus -= np.bincount(hh.village[borrowers], weights=np.where(defaults, loan, 0.0), minlength=nv)
     coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)
     # Members who default are expelled; a loan repaid or defaulted this month is not renewed at once.
     hh.coop_member[borrowers[defaults]] = False
@@ -88,3 +95,28 @@ def wind_down_inactive(world: World) -> None:
     hh.coop_deposit[in_folded] -= payout
     hh.savings[in_folded] += payout
     coops.cash -= paid
+
+
+def share_surplus(world: World) -> None:
+    """Close the book year: pay the surplus after reserves to active members, pro rata to deposits.
+
+    Members receive their share (SHU) as income of the month: spent and saved like local income.
+    """
+    hh, coops, cp = world.households, world.cooperatives, world.params.cooperative
+    nv = len(world.villages)
+    shared = coop_rules.surplus_to_share(coops.surplus, cp.surplus_reserve_share, coops.cash)
+    shared = np.where(coops.active, shared, 0.0)
+    members = np.flatnonzero(world.active_members())
+    village = hh.village[members]
+    capital = np.bincount(village, weights=hh.coop_deposit[members], minlength=nv)
+    paid = np.where(capital > 0, shared, 0.0)
+    ratio = np.divide(paid, capital, out=np.zeros(nv), where=capital > 0)
+    dividend = hh.coop_deposit[members] * ratio[village]
+    hh.coop_dividend[members] = dividend
+    saving = world.params.income.local_savings_rate
+    hh.consumption[members] += dividend * (1.0 - saving)
+    hh.savings[members] += dividend * saving
+    coops.cash -= paid
+    # What is not paid out (the reserve share, or a loss) stays with the cooperative's reserves.
+    coops.reserves += coops.surplus - paid
+    coops.surplus[:] = 0.0

@@ -62,7 +62,11 @@ class OutcomeRecorder:
         row[nv, col["income_per_capita_mean"]] = income_sums.sum() / n_hh.sum()
         row[:, col["income_per_capita_median"]] = np.append(stats.median, stats.pooled_median)
         row[:, col["gini"]] = np.append(stats.gini, stats.pooled_gini)
-        row[:, col["poverty_rate"]] = _share(pooled(per_village(hh.poor)), pooled(n_hh))
+        residents = hh.residents_counted  # people at home when welfare was measured (phase 5)
+        people = pooled(per_village(residents))
+        row[:, col["consumption_per_capita_mean"]] = _share(pooled(per_village(hh.consumption)), people)
+        row[:, col["poverty_rate"]] = _share(pooled(per_village(residents * hh.poor)), people)
+        row[:, col["poverty_rate_income"]] = _share(pooled(per_village(residents * hh.poor_income)), people)
         dep = np.stack([pooled(t.departures_p), pooled(t.departures_np)], axis=1)
         self._departures[(world.month - 1) % 12] = dep
         window = self._departures.sum(axis=0)

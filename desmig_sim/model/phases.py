@@ -36,7 +36,7 @@ def set_conditions(world: World, components: Sequence[ProgrammeComponent]) -> No
 
 
 def pay_wages_abroad(world: World) -> None:
-    """Phase 1: migrants abroad earn; brokers deduct what is still owed."""
+    """Phase 1: migrants abroad earn; broker debt accrues interest; brokers deduct what is still owed."""
     m, r, c, ab = world.migrants, world.params.remittance, world.conditions, world.abroad
     route = m.route[ab]
     wage = remittance_rules.wage_idr(
@@ -48,8 +48,14 @@ def pay_wages_abroad(world: World) -> None:
         r.other_destination_wage_factor,
         c.wage_factor,
     )
-    deduction = remittance_rules.broker_deduction(wage, m.broker_debt[ab], r.broker_debt_repayment_share)
-    m.broker_debt[ab] -= deduction
+    debt = remittance_rules.broker_debt_with_interest(m.broker_debt[ab], r.broker_debt_interest_per_month)
+    world.tally.broker_interest = np.bincount(
+        world.households.village[m.household[ab]],
+        weights=debt - m.broker_debt[ab],
+        minlength=len(world.villages),
+    )
+    deduction = remittance_rules.broker_deduction(wage, debt, r.broker_debt_repayment_share)
+    m.broker_debt[ab] = debt - deduction
     m.wage[ab] = wage - deduction
 
 
@@ -124,20 +130,24 @@ def allocate_budgets(world: World) -> None:
 
 
 def run_cooperatives(world: World) -> None:
-    """Phase 4: deposits earn interest, loans are repaid, default or granted; cooperatives may fold."""
+    """Phase 4: deposit interest; loans repaid, defaulted or granted; cooperatives may fold; SHU yearly."""
     coops = world.cooperatives
     hh = world.households
     hh.coop_interest = np.zeros(hh.count)
+    hh.coop_loan_interest = np.zeros(hh.count)
+    hh.coop_dividend = np.zeros(hh.count)
     if coops.exists.any():
         cooperation.operate(world)
         nv = len(world.villages)
         u = world.streams.uniform(Stream.COOPERATIVE, world.month, nv, key="inactivity")
         coops.active &= u >= world.rates.coop_inactivity
         cooperation.wind_down_inactive(world)
+        if world.calendar_month() == world.params.cooperative.surplus_month:
+            cooperation.share_surplus(world)
 
 
 def run_businesses(world: World) -> None:
-    """Phase 5: business income, failures and wear; then household income and poverty."""
+    """Phase 5: business revenue and profit, failures and wear; then household income and poverty."""
     hh, bp, fx = world.households, world.params.business, world.effects
     firms = np.flatnonzero(hh.business_capital >= bp.min_capital_idr)
     multiplier = world.potential[hh.village[firms]]
@@ -146,17 +156,19 @@ def run_businesses(world: World) -> None:
             1.0 + world.params.cooperative.marketing_uplift * world.active_members()[firms]
         )
     u = world.streams.uniform(Stream.BUSINESS, world.month, firms)
-    hh.business_income.fill(0.0)
-    hh.business_income[firms] = business_rules.business_income(
+    hh.business_revenue.fill(0.0)
+    hh.business_revenue[firms] = business_rules.business_income(
         hh.business_capital[firms],
         bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, firms),
         bp.return_sd,
         u,
         multiplier,
     )
+    hh.business_income.fill(0.0)
+    hh.business_income[firms] = business_rules.profit(hh.business_revenue[firms], bp.running_cost_share)
     u_fail = world.streams.uniform(Stream.BUSINESS, world.month, firms, key="failure")
     hh.business_capital[firms[business_rules.failures(u_fail, fx.failure_prob(firms))]] = 0.0
-    # Business income is spent and saved like local income.
+    # Business profit (not revenue: running costs are paid) is spent and saved like local income.
     earned = hh.business_income[firms]
     hh.consumption[firms] += earned * (1.0 - world.params.income.local_savings_rate)
     hh.savings[firms] += earned * world.params.income.local_savings_rate

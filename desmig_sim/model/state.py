@@ -31,20 +31,26 @@ class HouseholdArrays:
     savings: np.ndarray
     debt: np.ndarray
     local_income: np.ndarray = field(init=False)
-    business_income: np.ndarray = field(init=False)
+    business_revenue: np.ndarray = field(init=False)  # sales this month, IDR
+    business_income: np.ndarray = field(init=False)  # profit: revenue less running costs, IDR
     remittances_received: np.ndarray = field(init=False)
-    coop_interest: np.ndarray = field(init=False)
+    coop_interest: np.ndarray = field(init=False)  # deposit interest credited this month, IDR
+    coop_loan_interest: np.ndarray = field(init=False)  # loan interest paid this month, IDR
+    coop_dividend: np.ndarray = field(init=False)  # share of the cooperative's surplus (SHU) paid this month
     income: np.ndarray = field(init=False)
     income_per_capita: np.ndarray = field(init=False)
-    consumption: np.ndarray = field(init=False)
+    consumption: np.ndarray = field(init=False)  # this month's consumption expenditure, IDR
+    consumption_per_capita: np.ndarray = field(init=False)  # per resident member, IDR/person/month
+    residents_counted: np.ndarray = field(init=False)  # int64, residents when welfare was measured
     productive_investment: np.ndarray = field(init=False)
-    poor: np.ndarray = field(init=False)
+    poor: np.ndarray = field(init=False)  # consumption per capita below the poverty line (BPS)
+    poor_income: np.ndarray = field(init=False)  # income per capita below the poverty line
     aspiring: np.ndarray = field(init=False)
     wait_months_left: np.ndarray = field(init=False)  # -1: no procedural application pending
     coop_member: np.ndarray = field(init=False)
     coop_deposit: np.ndarray = field(init=False)
     coop_loan: np.ndarray = field(init=False)  # outstanding principal
-    coop_loan_principal: np.ndarray = field(init=False)  # original principal (flat interest)
+    coop_loan_principal: np.ndarray = field(init=False)  # original principal (sets the instalment)
     children_in_school: np.ndarray = field(init=False)
     abroad_count: np.ndarray = field(init=False)  # members abroad
     dead_count: np.ndarray = field(init=False)  # members who died abroad
@@ -54,23 +60,28 @@ class HouseholdArrays:
         n = self.village.size
         for name in (
             "local_income",
+            "business_revenue",
             "business_income",
             "remittances_received",
             "coop_interest",
+            "coop_loan_interest",
+            "coop_dividend",
             "income",
             "income_per_capita",
             "consumption",
+            "consumption_per_capita",
             "productive_investment",
             "coop_deposit",
             "coop_loan",
             "coop_loan_principal",
         ):
             setattr(self, name, np.zeros(n))
-        for name in ("poor", "aspiring", "coop_member"):
+        for name in ("poor", "poor_income", "aspiring", "coop_member"):
             setattr(self, name, np.zeros(n, dtype=bool))
         self.wait_months_left = np.full(n, -1, dtype=np.int64)
         self.children_in_school = np.zeros(n, dtype=np.int64)
         self.abroad_count = np.zeros(n, dtype=np.int64)
+        self.residents_counted = np.ones(n, dtype=np.int64)
         self.dead_count = np.zeros(n, dtype=np.int64)
         self.returnee_count = np.zeros(n, dtype=np.int64)
 
@@ -118,8 +129,10 @@ class CooperativeArrays:
 
     exists: np.ndarray  # bool
     active: np.ndarray  # bool
-    cash: np.ndarray  # IDR, liquid funds (deposits + earnings - loans)
+    cash: np.ndarray  # IDR, liquid funds (deposits + earnings - loans - surplus paid out)
     defaults: np.ndarray  # int64, loans written off so far
+    surplus: np.ndarray  # IDR, this book year's surplus so far (SHU before reserves)
+    reserves: np.ndarray  # IDR, surpluses kept (and losses borne) at the close of past book years
 
     @classmethod
     def empty(cls, villages: int) -> CooperativeArrays:
@@ -129,4 +142,6 @@ class CooperativeArrays:
             active=np.zeros(villages, dtype=bool),
             cash=np.zeros(villages),
             defaults=np.zeros(villages, dtype=np.int64),
+            surplus=np.zeros(villages),
+            reserves=np.zeros(villages),
         )

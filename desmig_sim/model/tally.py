@@ -21,6 +21,7 @@ class MonthTally:
     deportations: np.ndarray = field(default=None)  # type: ignore[assignment]
     returns: np.ndarray = field(default=None)  # type: ignore[assignment]
     programme_cost: np.ndarray = field(default=None)  # type: ignore[assignment]
+    broker_interest: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         for name in (
@@ -31,6 +32,7 @@ class MonthTally:
             "deportations",
             "returns",
             "programme_cost",
+            "broker_interest",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, np.zeros(self.villages))

@@ -150,6 +150,7 @@ class World:
         initial_applications(params, households, world.can_send(), streams)
         world.decide_schooling(0)
         households.local_income = households.local_income_pc_base * world.residents()
+        households.consumption = households.local_income * (1.0 - params.income.local_savings_rate)
         world.account_incomes()
         return world
 
@@ -270,14 +271,19 @@ class World:
         hh.debt[households] += rest - from_savings
 
     def account_incomes(self) -> None:
-        """Household income, income per resident, poverty and the village statistics."""
+        """Income and consumption per resident, poverty (by consumption and income), village statistics."""
         hh = self.households
         hh.income = hh.local_income + hh.business_income
         hh.income += hh.remittances_received
-        if self.cooperatives.exists.any():
-            hh.income += hh.coop_interest
+        hh.income += hh.coop_dividend
+        # Deposit interest is a return on savings credited to the deposit, not this month's income.
         hh.income_per_capita = hh.income / self.residents()
-        hh.poor = hh.income_per_capita < self.poverty_line()
+        hh.residents_counted[:] = self.residents()
+        np.divide(hh.consumption, self.residents(), out=hh.consumption_per_capita)
+        line = self.poverty_line()
+        # Statistics Indonesia (BPS) measures poverty by consumption per capita (ref:bps-ntt-poverty-2018).
+        hh.poor = hh.consumption_per_capita < line
+        hh.poor_income = hh.income_per_capita < line
         self.village_stats = self.groups.stats(hh.income_per_capita)
 
     def decide_schooling(self, month: int) -> None:

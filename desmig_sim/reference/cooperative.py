@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.reference.face import ReferenceFace
+from desmig_sim.reference.household import _one
 from desmig_sim.rules import cooperative as coop_rules
 
 if TYPE_CHECKING:
@@ -35,6 +36,15 @@ class Cooperative(agents.Cooperative):
     def cash_now(self, value: float) -> None:
         self.model.cooperatives.cash[self.village_index] = value
 
+    @property
+    def surplus_now(self) -> float:
+        """This book year's surplus so far, IDR (SHU before reserves)."""
+        return float(self.model.cooperatives.surplus[self.village_index])
+
+    @surplus_now.setter
+    def surplus_now(self, value: float) -> None:
+        self.model.cooperatives.surplus[self.village_index] = value
+
     def households(self) -> list[Household]:
         """The households of the cooperative's village, in slot order."""
         return self.model.village_households(self.village_index)
@@ -51,9 +61,13 @@ class Cooperative(agents.Cooperative):
     def pay_interest(self, members: list[Household]) -> None:
         """Deposits earn the monthly savings rate."""
         rate = self.model.params.cooperative.savings_rate_per_month
+        credited = 0.0
         for member in members:
             member.coop_interest = member.coop_deposit * rate
             member.coop_deposit += member.coop_interest
+            credited += member.coop_interest
+        # Interest credited to deposits is an expense of the cooperative's year.
+        self.surplus_now -= credited
 
     def pay_withdrawals(self, members: list[Household]) -> None:
         """Members withdraw a share of their deposits for spending, as far as the cash allows."""
@@ -80,12 +94,13 @@ class Cooperative(agents.Cooperative):
         cp = m.params.cooperative
         default_prob = m.world.rates.coop_default
         borrowers = [h for h in self.households() if h.coop_loan > 0]
-        received = 0.0
+        received = interest_received = written_off = 0.0
         for borrower in borrowers:
             loan, original = borrower.coop_loan, borrower.coop_loan_principal
-            interest = coop_rules.flat_interest(loan, original, cp.loan_rate_per_month)
+            interest = coop_rules.loan_interest(_one(loan), cp.loan_rate_per_month)[0]
             principal = coop_rules.instalment(loan, original, cp.loan_term_months)
             if m.draw(Stream.COOPERATIVE, borrower.slot, key="default") < default_prob:
+                written_off += loan
                 repaid = 0.0
                 borrower.coop_loan = 0.0
                 borrower.coop_member = False
@@ -93,9 +108,14 @@ class Cooperative(agents.Cooperative):
             else:
                 repaid = float(interest + principal)
                 borrower.coop_loan = float(loan - principal)
+                borrower.coop_loan_interest = float(interest)
+                interest_received += float(interest)
+            # The borrower pays interest and instalment out of this month's budget.
             borrower.pay(repaid)
             received += repaid
         self.cash_now += received
+        self.surplus_now += interest_received
+        self.surplus_now -= written_off
         m.world.membership_changed()
         return {b.slot for b in borrowers}
 
@@ -149,3 +169,32 @@ class Cooperative(agents.Cooperative):
             member.coop_deposit -= payout
             member.savings += payout
         self.cash_now -= paid
+
+    def share_surplus(self) -> None:
+        """Close the book year: the surplus after reserves goes to active members, pro rata to deposits.
+
+        Members receive their share (SHU) as income of the month, spent and saved like local income.
+        """
+        m = self.model
+        cp, saving = m.params.cooperative, m.params.income.local_savings_rate
+        shared = float(
+            coop_rules.surplus_to_share(
+                _one(self.surplus_now), cp.surplus_reserve_share, _one(self.cash_now)
+            )[0]
+        )
+        if not self.active:
+            shared = 0.0
+        members = [h for h in self.households() if h.is_active_member]
+        capital = 0.0
+        for member in members:
+            capital += member.coop_deposit
+        paid = shared if capital > 0 else 0.0
+        ratio = paid / capital if capital > 0 else 0.0
+        for member in members:
+            dividend = member.coop_deposit * ratio
+            member.coop_dividend = dividend
+            member.consumption += dividend * (1.0 - saving)
+            member.savings += dividend * saving
+        self.cash_now -= paid
+        self.model.cooperatives.reserves[self.village_index] += self.surplus_now - paid
+        self.surplus_now = 0.0

@@ -80,8 +80,18 @@ class Household(agents.Household):
     dead_count = _view("households", "dead_count", int, "Members who died abroad.")
     returnee_count = _view("households", "returnee_count", int, "Former migrants at home.")
     productive_investment = _view("households", "productive_investment", float, "Invested this month, IDR.")
-    coop_interest = _view("households", "coop_interest", float, "Interest on deposits this month, IDR.")
+    coop_interest = _view(
+        "households", "coop_interest", float, "Interest credited to deposits this month, IDR."
+    )
+    coop_dividend = _view(
+        "households", "coop_dividend", float, "Share of the cooperative's surplus paid, IDR."
+    )
+    coop_loan_interest = _view(
+        "households", "coop_loan_interest", float, "Loan interest paid this month, IDR."
+    )
     coop_loan_principal = _view("households", "coop_loan_principal", float, "Original loan, IDR.")
+    business_revenue = _view("households", "business_revenue", float, "Business sales this month, IDR.")
+    residents_counted = _view("households", "residents_counted", int, "Residents when welfare was measured.")
     local_income_pc_base = _view(
         "households", "local_income_pc_base", float, "Local income per resident at start prices, IDR."
     )
@@ -194,9 +204,10 @@ class Household(agents.Household):
 
     # ------------------------------------------------------------------ phase 5
     def run_business(self, cooperatives_exist: bool) -> None:
-        """Business income, failure and wear; the income is spent and saved like local income."""
+        """Business revenue and profit, failure and wear; the profit is spent and saved like local income."""
         m = self.model
         bp, fx, inc = m.params.business, m.effects, m.params.income
+        self.business_revenue = 0.0
         self.business_income = 0.0
         if self.business_capital >= bp.min_capital_idr:
             multiplier = m.local_potential(self.village_index)
@@ -204,15 +215,15 @@ class Household(agents.Household):
                 multiplier = multiplier * (
                     1.0 + m.params.cooperative.marketing_uplift * self.is_active_member
                 )
-            earned = float(
-                business_rules.business_income(
-                    self.business_capital,
-                    bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, self.slot),
-                    bp.return_sd,
-                    m.draw(Stream.BUSINESS, self.slot),
-                    multiplier,
-                )
+            revenue = business_rules.business_income(
+                _one(self.business_capital),
+                bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, self.slot),
+                bp.return_sd,
+                m.draw(Stream.BUSINESS, self.slot),
+                multiplier,
             )
+            earned = float(business_rules.profit(revenue, bp.running_cost_share)[0])
+            self.business_revenue = float(revenue[0])
             self.business_income = earned
             if business_rules.failures(
                 m.draw(Stream.BUSINESS, self.slot, key="failure"), fx.failure_prob(self.slot)
@@ -222,15 +233,18 @@ class Household(agents.Household):
             self.savings += earned * inc.local_savings_rate
         self.business_capital *= 1.0 - bp.depreciation_per_month
 
-    def account_income(self, poverty_line: float, cooperatives_exist: bool) -> None:
-        """Total income, income per resident member and poverty this month."""
+    def account_income(self, poverty_line: float) -> None:
+        """Total income, income and consumption per resident, poverty (by consumption and by income)."""
         income = self.local_income + self.business_income
         income += self.remittances_received
-        if cooperatives_exist:
-            income += self.coop_interest
+        income += self.coop_dividend
+        # Deposit interest is a return on savings credited to the deposit, not this month's income.
         self.income = income
         self.income_per_capita = income / self.residents
-        self.poor = self.income_per_capita < poverty_line
+        self.residents_counted = self.residents
+        self.consumption_per_capita = self.consumption / self.residents
+        self.poor = self.consumption_per_capita < poverty_line
+        self.poor_income = self.income_per_capita < poverty_line
 
     # ------------------------------------------------------------------ phase 6
     def form_intention(self, u: float, expected_remittance: float, deprivation: float, risk: float) -> None:

@@ -68,7 +68,7 @@ class Migrant(agents.Migrant):
 
     # ------------------------------------------------------------------ phase 1
     def earn_wage(self) -> None:
-        """Earn this month's wage; the broker deducts a share while debt is owed."""
+        """Earn this month's wage; the debt to the broker accrues interest and the broker deducts a share."""
         m = self.model
         r, c = m.params.remittance, m.conditions
         wage = remittance_rules.wage_idr(
@@ -80,8 +80,14 @@ class Migrant(agents.Migrant):
             r.other_destination_wage_factor,
             c.wage_factor,
         )
-        deduction = remittance_rules.broker_deduction(wage, self.broker_debt, r.broker_debt_repayment_share)
-        self.broker_debt -= float(deduction)
+        debt = float(
+            remittance_rules.broker_debt_with_interest(
+                np.array([self.broker_debt]), r.broker_debt_interest_per_month
+            )[0]
+        )
+        m.world.tally.broker_interest[self.home.village_index] += debt - self.broker_debt
+        deduction = remittance_rules.broker_deduction(wage, debt, r.broker_debt_repayment_share)
+        self.broker_debt = float(debt - deduction)
         self.wage = float(wage - deduction)
 
     # ------------------------------------------------------------------ phase 2

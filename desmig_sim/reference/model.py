@@ -167,6 +167,8 @@ class ReferenceModel(DesmigratifModel):
         """Phase 4: each cooperative operates; some become inactive and wind down."""
         for household in self._household_agents:
             household.coop_interest = 0.0
+            household.coop_loan_interest = 0.0
+            household.coop_dividend = 0.0
         if not self.cooperatives.exists.any():
             return
         for cooperative in self.cooperative_agents:
@@ -176,6 +178,9 @@ class ReferenceModel(DesmigratifModel):
             cooperative.maybe_become_inactive(u[cooperative.village_index])
         for cooperative in self.cooperative_agents:
             cooperative.wind_down()
+        if self.world.calendar_month() == self.params.cooperative.surplus_month:
+            for cooperative in self.cooperative_agents:
+                cooperative.share_surplus()
 
     def run_businesses(self) -> None:
         """Phase 5: each household's business; then incomes, poverty and village statistics."""
@@ -184,7 +189,7 @@ class ReferenceModel(DesmigratifModel):
             household.run_business(cooperatives_exist)
         poverty_line = self.world.poverty_line()
         for household in self._household_agents:
-            household.account_income(poverty_line, cooperatives_exist)
+            household.account_income(poverty_line)
         self.world.village_stats = village_statistics(
             [[h.income_per_capita for h in households] for households in self._villages]
         )

@@ -1,9 +1,10 @@
 """Household businesses: returns, failure and local jobs.
 
-A business is active while its capital is at least a minimum. Income is a noisy return on
+A business is active while its capital is at least a minimum. Revenue is a noisy return on
 capital (2%/month mean, an assumption), raised by the village's local potential and, for
 cooperative members, by joint marketing. Businesses fail with a yearly probability that
-mentoring halves (assumption: 20%/yr without, 10%/yr with mentoring), losing their capital.
+mentoring halves (assumption: 20%/yr without, 10%/yr with mentoring), losing their capital. The
+household's income from its business is the profit: revenue less a share of running costs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def business_income(
     u: np.ndarray,
     multiplier: np.ndarray | float,
 ) -> np.ndarray:
-    """Monthly income of businesses: a noisy return on capital (never negative).
+    """Monthly revenue of businesses: a noisy return on capital (never negative).
 
     Args:
         capital: Capital of each business.
@@ -31,6 +32,11 @@ def business_income(
     """
     rate = np.maximum(mean_return + uniform_shock(u, return_sd), 0.0)
     return capital * rate * multiplier
+
+
+def profit(revenue: np.ndarray, running_cost_share: float) -> np.ndarray:
+    """Business profit: revenue less the running costs (inputs, transport, hired help), a share of it."""
+    return revenue * (1.0 - running_cost_share)
 
 
 def failures(u: np.ndarray, monthly_failure_prob: np.ndarray | float) -> np.ndarray:

@@ -1,10 +1,12 @@
 """Savings-and-loan cooperatives (koperasi simpan pinjam / Kopdit).
 
-Members deposit monthly and earn interest (1%/month, ref:peluangnews-2026-pintu-air [V]); they
-borrow for productive use up to a multiple of their deposits (3x, an assumption), repaying the
-principal in equal instalments plus flat interest (2%/month, ref:peluangnews-2026-pintu-air [V]).
-Loans default with a small yearly probability, and a cooperative becomes inactive with a yearly
-hazard (ref:ntt-cooperatives-2018-2020 [D]). Lending is limited by the cooperative's liquid funds.
+Members deposit monthly and earn interest (1%/month, ref:peluangnews-2026-pintu-air [V]),
+credited to their deposits; they borrow for productive use up to a multiple of their deposits (3x,
+an assumption), repaying the principal in equal instalments plus interest on the outstanding
+balance (2%/month, 24%/yr on a declining basis as Kopdit Pintu Air charges from 2026,
+ref:peluangnews-2026-pintu-air [V]). Loans default with a small yearly probability, and a
+cooperative becomes inactive with a yearly hazard (ref:ntt-cooperatives-2018-2020 [D]). Lending is
+limited by the cooperative's liquid funds.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ def instalment(outstanding: np.ndarray, original: np.ndarray, term_months: int) 
     return np.where(outstanding <= share * (1.0 + 1e-9), outstanding, share)
 
 
-def flat_interest(outstanding: np.ndarray, original: np.ndarray, rate: float) -> np.ndarray:
-    """Flat interest on the original principal, charged while any principal is outstanding."""
-    return np.where(outstanding > 0, original * rate, 0.0)
+def loan_interest(outstanding: np.ndarray, rate: float) -> np.ndarray:
+    """Interest on the outstanding balance (declining balance), charged to the borrower monthly."""
+    return np.maximum(outstanding, 0.0) * rate
 
 
 def loan_size(deposit: np.ndarray, max_to_savings: float) -> np.ndarray:
@@ -64,3 +66,12 @@ def ration_by_liquidity(requests: np.ndarray, village: np.ndarray, cash: np.ndar
     served = fits & ~blocked_here
     granted[order[served]] = amounts[served]
     return granted
+
+
+def surplus_to_share(surplus: np.ndarray, reserve_share: float, cash: np.ndarray) -> np.ndarray:
+    """The part of each cooperative's yearly surplus (SHU) paid to members (UU 25/1992 art. 45).
+
+    A positive surplus is shared after reserves; a loss is borne by the reserves (nothing is paid);
+    no cooperative pays out more cash than it has.
+    """
+    return np.minimum(np.maximum(surplus, 0.0) * (1.0 - reserve_share), np.maximum(cash, 0.0))

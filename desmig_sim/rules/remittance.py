@@ -35,6 +35,11 @@ def wage_idr(
     return base * factor
 
 
+def broker_debt_with_interest(broker_debt: np.ndarray, rate: float) -> np.ndarray:
+    """The broker debt after this month's interest on what is still owed."""
+    return broker_debt * (1.0 + rate)
+
+
 def broker_deduction(wage: np.ndarray, broker_debt: np.ndarray, share: float) -> np.ndarray:
     """What the broker deducts from this month's wage: a share of it, at most the debt left."""
     return np.minimum(broker_debt, share * wage)

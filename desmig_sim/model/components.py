@@ -276,6 +276,7 @@ class ProductiveEnterprise(Component):
             self.granted[group] = True
             hh.business_capital[group] += per_member
             hh.productive_investment[group] += per_member
+            world.tally.invested_grants[v] += per_member * group.size
             cost[v] += per_member * group.size
         return cost
 

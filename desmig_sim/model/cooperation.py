@@ -62,6 +62,7 @@ def operate(world: World) -> None:
     coops.cash -= np.bincount(hh.village[got], weights=granted[got], minlength=nv)
     hh.business_capital[got] += granted[got]
     hh.productive_investment[got] += granted[got]
+    world.tally.invested_loans = np.bincount(hh.village[got], weights=granted[got], minlength=nv)
 
 
 def withdraw_deposits(world: World, members: np.ndarray, share: float) -> None:

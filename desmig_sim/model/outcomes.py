@@ -82,6 +82,9 @@ class OutcomeRecorder:
         row[:, col["remittances_received"]] = pooled(per_village(hh.remittances_received))
         row[:, col["remittance_fees_and_losses"]] = pooled(t.fees_and_losses)
         row[:, col["productive_investment"]] = pooled(per_village(hh.productive_investment))
+        row[:, col["productive_investment_remittances"]] = pooled(t.invested_remittances)
+        row[:, col["productive_investment_loans"]] = pooled(t.invested_loans)
+        row[:, col["productive_investment_grants"]] = pooled(t.invested_grants)
         if world.cooperatives.exists.any():  # all zero until a cooperative is founded
             row[:, col["coop_members"]] = pooled(per_village(world.active_members()))
             row[:, col["coop_savings"]] = pooled(per_village(hh.coop_deposit))

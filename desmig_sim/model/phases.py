@@ -115,6 +115,9 @@ def allocate_budgets(world: World) -> None:
     hh.productive_investment[receiving] = use.productive
     hh.business_capital[receiving] += use.productive
     world.tally.productive_from_remittances = use.productive.sum()
+    world.tally.invested_remittances = np.bincount(
+        hh.village[receiving], weights=use.productive, minlength=len(world.villages)
+    )
     if members is not None:
         # Members deposit the month's savings and a compulsory share of local income.
         compulsory = cp.monthly_deposit_share * hh.local_income[members]

@@ -22,6 +22,10 @@ class MonthTally:
     returns: np.ndarray = field(default=None)  # type: ignore[assignment]
     programme_cost: np.ndarray = field(default=None)  # type: ignore[assignment]
     broker_interest: np.ndarray = field(default=None)  # type: ignore[assignment]
+    # Productive investment by source (IDR this month): the parts of ``productive_investment``.
+    invested_remittances: np.ndarray = field(default=None)  # type: ignore[assignment]
+    invested_loans: np.ndarray = field(default=None)  # type: ignore[assignment]
+    invested_grants: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         for name in (
@@ -33,6 +37,9 @@ class MonthTally:
             "returns",
             "programme_cost",
             "broker_interest",
+            "invested_remittances",
+            "invested_loans",
+            "invested_grants",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, np.zeros(self.villages))

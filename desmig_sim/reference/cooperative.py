@@ -145,6 +145,7 @@ class Cooperative(agents.Cooperative):
             member.coop_loan_principal = float(amount)
             member.business_capital += amount
             member.productive_investment += amount
+            m.world.tally.invested_loans[self.village_index] += amount
             granted_total += amount
         self.cash_now -= granted_total
 

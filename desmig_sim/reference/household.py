@@ -176,6 +176,7 @@ class Household(agents.Household):
             self.productive_investment = float(use.productive)
             self.business_capital += float(use.productive)
             m.world.tally.productive_from_remittances += float(use.productive)
+            m.world.tally.invested_remittances[self.village_index] += float(use.productive)
         if not member:
             return 0.0
         # Members deposit the month's savings and a compulsory share of local income.

@@ -5,8 +5,8 @@ villages, a household coverage and eligibility rule, and costs (one-off at the s
 per village, with an optional budget cap). Each has **one documented effect on the step**:
 
 1. :class:`InformationCentre` (socialisation and advocacy, *Pusat Informasi dan Layanan Migrasi*):
-   households reached learn the procedural route; while it runs, brokers reach fewer households and
-   the procedural route costs less and takes less time.
+   households reached learn the procedural route and hear of the non-procedural route's risks;
+   while it runs, the procedural route costs less and takes less time.
 2. :class:`ProductiveEnterprise` (*usaha produktif*): mentoring of migrant families raises the
    productive share of remittances and business returns and lowers business failure; grants in
    packages go to business groups of 10-20 members.

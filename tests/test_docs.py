@@ -181,3 +181,81 @@ def test_parameters_doc_counts_sources_and_assumptions():
     assert sourced + assumed == len(ledger_sources())
     assert f"**{sourced} are sourced**" in parameters_markdown()
     assert f"**{assumed} are assumptions**" in parameters_markdown()
+
+
+# ---------------------------------------------------------------- effect parameters of the components
+
+#: Entries of docs/references.md that report the programme's own results, aims or evaluations of
+#: its villages. They may serve as validation checks, never as the size of an effect (an outcome
+#: used as an input would come back out as the model's result).
+PROGRAMME_OUTCOME_CLAIMS = frozenset(
+    {
+        "medcom-2019-thirty-percent",  # Kemnaker: non-procedural departures cut by "maybe about 30%"
+        "wartatransparansi-2019-objectives",  # the aim of reducing non-procedural workers
+        "suryadi-2018-cooperatives",  # Kemnaker's own regression across Desmigratif villages
+    }
+)
+
+#: Component settings that describe the programme's design (what it hands out), not an effect size.
+DESIGN_SETTINGS = frozenset({"grant_package_idr", "group_size", "grant_months_after_start"})
+
+#: The documented table: each component's effect parameters and the type of their source. It is
+#: written out in docs/odd.md (§3.4.10); the test below checks the code and the ODD against it.
+EFFECT_PARAMETERS: dict[str, dict[str, str]] = {
+    "information_centre": {
+        "learn_share_first_year": "assumption",
+        "risk_information": "mechanism evidence",
+        "procedural_cost_reduction": "assumption",
+        "wait_reduction": "assumption",
+    },
+    "productive_enterprise": {
+        "productive_share_boost": "assumption",
+        "mentored_failure_prob_per_year": "assumption",
+        "return_boost_per_month": "assumption",
+    },
+    "cooperative": {"join_prob_per_month": "assumption"},
+    "community_parenting": {"attendance_boost": "assumption"},
+}
+
+
+def _effect_parameter_table() -> dict[str, dict[str, tuple[str, object, str]]]:
+    """Per component, each effect parameter's (source type, allowed lower bound, source) from the code."""
+    from desmig_sim.config.components import ComponentSettings, ComponentsSettings
+
+    shared = set(ComponentSettings.model_fields)
+    table: dict[str, dict[str, tuple[str, object, str]]] = {}
+    for key, field in ComponentsSettings.model_fields.items():
+        table[key] = {}
+        for name, info in field.annotation.model_fields.items():
+            if name in shared or name in DESIGN_SETTINGS:
+                continue
+            source = (info.json_schema_extra or {})["source"]
+            kind = "mechanism evidence" if source.startswith("ref:") else "assumption"
+            lower = next(
+                (getattr(m, "ge", None) for m in info.metadata if getattr(m, "ge", None) is not None), None
+            )
+            table[key][name] = (kind, lower, source)
+    return table
+
+
+def test_effect_parameters_rest_on_mechanisms_or_assumptions_never_on_programme_claims():
+    keys = _reference_keys()
+    assert keys >= PROGRAMME_OUTCOME_CLAIMS, "the programme-claim keys are entries of docs/references.md"
+    table = _effect_parameter_table()
+    found = {key: {name: row[0] for name, row in rows.items()} for key, rows in table.items()}
+    assert found == EFFECT_PARAMETERS, "the documented table of effect parameters matches the code"
+    for key, rows in table.items():
+        for name, (_, lower, source) in rows.items():
+            cited = set(REF_PATTERN.findall(source)) | set(re.findall(r"ref:([a-z0-9-]+)", source))
+            claims = cited & PROGRAMME_OUTCOME_CLAIMS
+            assert not claims, f"{key}.{name} is sized by the programme's own outcome claim {sorted(claims)}"
+            assert lower is not None and lower <= 0, f"{key}.{name}: its range must allow 0 (no effect)"
+
+
+def test_odd_shows_the_effect_parameter_table():
+    odd = (ROOT / "docs" / "odd.md").read_text(encoding="utf-8")
+    for key, rows in EFFECT_PARAMETERS.items():
+        for name, kind in rows.items():
+            row = f"| `{key}` | `{name}` | {kind} |"
+            assert row in odd, f"docs/odd.md's component section should have the row {row}"
+    assert "validation check, not an input" in odd, "the ODD says the Ministry's ~30% claim is only a check"

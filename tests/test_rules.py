@@ -597,6 +597,15 @@ class TestMigration:
         half = migration.application_probability(knows, 0.08, afford, np.zeros(3), 1.0, 0.5)
         np.testing.assert_allclose(half, 0.04, err_msg="a moratorium factor of 0.5 halves applications")
 
+    def test_informed_risk_adds_information_and_stays_a_risk(self) -> None:
+        risk = np.array([0.0, 0.4, 0.9])
+        np.testing.assert_array_equal(
+            migration.informed_risk(risk, 0.0), risk, err_msg="no information leaves the risk as it is"
+        )
+        np.testing.assert_allclose(
+            migration.informed_risk(risk, 0.3), [0.3, 0.7, 1.0], err_msg="information adds, capped at 1"
+        )
+
 
 # ---------------------------------------------------------------------------- abroad
 class TestAbroadFates:

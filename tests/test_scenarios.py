@@ -119,6 +119,14 @@ def test_unknown_key_with_did_you_mean_hint() -> None:
     )
 
 
+def test_the_removed_broker_reduction_is_an_unknown_key() -> None:
+    # The information centre no longer cuts brokers' reach (that size was the Ministry's outcome
+    # claim); an old scenario file setting it gets the normal strict error naming the key.
+    err = error_of(bad("components.information_centre.broker_reduction", 0.3))
+    assert err.field == "components.information_centre.broker_reduction", "the field path is the old key"
+    assert_names(str(err), "bad_scenario.toml", "broker_reduction", "allowed keys", "risk_information")
+
+
 def test_wrong_type() -> None:
     err = error_of(bad("run.months", "twelve"))
     assert err.field == "run.months", "the field path is named"

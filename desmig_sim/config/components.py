@@ -134,23 +134,28 @@ class InformationCentreSettings(ComponentSettings):
             " full intensity (with the default coverage about +0.3 knowledge in year 1)."
         ),
     )
-    broker_reduction: float = param(
+    risk_information: float = param(
         0.3,
-        unit="share",
+        unit="perceived risk (0 to 1 scale)",
         ge=0.0,
         le=1.0,
         source=(
-            "assumption: calo success -30%; echoes the Kemnaker '~30%' outcome claim "
-            "(ref:medcom-2019-thirty-percent [V]), not evidence of a mechanism"
+            "ref:shrestha-2020-get-rich [V]: potential migrants respond to information on mortality "
+            "risk; ref:bazzi-2021-agency-information [V]: information on agency quality cut the use "
+            "of low-quality agencies; the size is an assumption (0.3: as much as three deaths or "
+            "deportations from the village in the past year), 0 (no response) allowed"
         ),
-        description="Cut in brokers' monthly reach while the centre runs.",
+        description=(
+            "Perceived risk of the non-procedural route added for reached households in route choice"
+            " (information on its risks), through migration.risk_route_weight."
+        ),
     )
     procedural_cost_reduction: float = param(
         0.3,
         unit="share",
         ge=0.0,
         le=1.0,
-        source="assumption (village one-stop service)",
+        source="assumption: village one-stop service; 0 (no cut) allowed",
         description="Cut in the procedural route's cost while the centre runs.",
     )
     wait_reduction: float = param(
@@ -158,7 +163,7 @@ class InformationCentreSettings(ComponentSettings):
         unit="share",
         ge=0.0,
         le=1.0,
-        source="assumption",
+        source="assumption: village one-stop service; 0 (no cut) allowed",
         description="Cut in the procedural waiting time while the centre runs.",
     )
 

@@ -35,7 +35,8 @@ Each step of the model is **one month**. In every month, in this order:
 9. **Workers come home, are deported, or die abroad.** Those who went with papers bring back
    knowledge of the procedure, and it spreads to their neighbours.
 10. **The programme acts** where it runs: the **information centre** teaches the official
-    procedure and keeps recruiters away; **productive enterprise** mentors migrant families and
+    procedure, warns of the dangers of leaving without papers and makes the papers cheaper and
+    quicker; **productive enterprise** mentors migrant families and
     gives grants to business groups; the **village cooperative** is founded and recruits
     members; **community parenting** helps migrants' children stay in school.
 

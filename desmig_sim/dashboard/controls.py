@@ -32,7 +32,7 @@ SOURCE = "dashboard"
 
 #: The field of each component that stands for its intensity (the strength of its effect).
 INTENSITY_FIELD: dict[str, str] = {
-    "information_centre": "broker_reduction",
+    "information_centre": "risk_information",
     "productive_enterprise": "productive_share_boost",
     "cooperative": "join_prob_per_month",
     "community_parenting": "attendance_boost",
@@ -40,7 +40,7 @@ INTENSITY_FIELD: dict[str, str] = {
 
 #: Plain labels of the intensity controls.
 INTENSITY_LABEL: dict[str, str] = {
-    "information_centre": "Intensity: recruiters kept away",
+    "information_centre": "Intensity: warning about the risks",
     "productive_enterprise": "Intensity: extra share invested",
     "cooperative": "Intensity: how fast households join",
     "community_parenting": "Intensity: extra school attendance",
@@ -73,9 +73,11 @@ HELP: dict[str, str] = {
         "The month the programme starts in the village. It then runs for as many months as in the"
         " scenario file (36 months of facilitation by default)."
     ),
-    "components.information_centre.broker_reduction": (
-        "How strongly the village migration-service desk keeps illegal recruiters (calo) away:"
-        " 0.3 means brokers reach 30% fewer families while the centre runs."
+    "components.information_centre.risk_information": (
+        "How much the village migration-service desk's information on the dangers of leaving"
+        " without papers (deaths, deportation, bad recruiters) weighs with the families it reaches:"
+        " 0.3 weighs like three deaths or deportations from the village in the past year. 0 means"
+        " families do not respond to it."
     ),
     "components.productive_enterprise.productive_share_boost": (
         "How much more of the money sent home mentored families put into a small business instead"

@@ -5,8 +5,8 @@ villages, a household coverage and eligibility rule, and costs (one-off at the s
 per village, with an optional budget cap). Each has **one documented effect on the step**:
 
 1. :class:`InformationCentre` (socialisation and advocacy, *Pusat Informasi dan Layanan Migrasi*):
-   households reached learn the procedural route; while it runs, brokers reach fewer households and
-   the procedural route costs less and takes less time.
+   households reached learn the procedural route and hear of the non-procedural route's risks;
+   while it runs, the procedural route costs less and takes less time.
 2. :class:`ProductiveEnterprise` (*usaha produktif*): mentoring of migrant families raises the
    productive share of remittances and business returns and lowers business failure; grants in
    packages go to business groups of 10-20 members.
@@ -210,16 +210,20 @@ class Component:
 
 
 class InformationCentre(Component):
-    """Effect: knowledge of the procedural route spreads; brokers and costs are cut while it runs."""
+    """Effect: the procedural route and the risks of the other become known; the procedure is cheaper."""
+
+    # It acts only through what the centre does (socialisation, risk information, the village
+    # one-stop service), never through the Ministry's claimed cut in departures: a validation check.
 
     label = "Migration-service and information centre"
     settings: InformationCentreSettings
 
     def apply_effect(self, world: World, month: int) -> None:
-        """Fewer broker contacts, cheaper and faster procedural route in running villages."""
+        """Cheaper, faster procedural route in running villages; risk information for reached households."""
         level = self.intensity(month) * self.running(month)
         s = self.settings
-        world.effects.broker_contact_factor *= 1.0 - s.broker_reduction * level
+        reached = self.reach(world, month)
+        world.effects.add_boost(Boost.ROUTE_RISK, reached, s.risk_information * self.intensity(month))
         world.effects.procedural_cost_factor *= 1.0 - s.procedural_cost_reduction * level
         world.effects.wait_factor *= 1.0 - s.wait_reduction * level
 

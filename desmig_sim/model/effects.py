@@ -21,6 +21,8 @@ class Boost(Enum):
     BUSINESS_RETURN = "business_return"
     #: Extra probability that a child attends school.
     SCHOOL_ATTENDANCE = "school_attendance"
+    #: Extra perceived risk of the non-procedural route in route choice (information on its risks).
+    ROUTE_RISK = "route_risk"
 
 
 def _checked(boost: Boost) -> Boost:
@@ -43,7 +45,6 @@ class ProgrammeEffects:
     """
 
     def __init__(self, villages: int, base_failure: float) -> None:
-        self.broker_contact_factor = np.ones(villages)
         self.procedural_cost_factor = np.ones(villages)
         self.wait_factor = np.ones(villages)
         self.base_failure = base_failure
@@ -52,7 +53,6 @@ class ProgrammeEffects:
 
     def reset(self) -> None:
         """Back to no programme."""
-        self.broker_contact_factor.fill(1.0)
         self.procedural_cost_factor.fill(1.0)
         self.wait_factor.fill(1.0)
         self._boosts = {}

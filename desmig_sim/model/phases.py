@@ -219,7 +219,7 @@ def choose_routes(world: World) -> np.ndarray:
         hh.knows_procedure[asp],
         mp.procedural_application_prob,
         afford,
-        world.perceived_risk(asp),
+        migration_rules.informed_risk(world.perceived_risk(asp), fx.boost(Boost.ROUTE_RISK, asp)),
         mp.risk_route_weight,
         world.conditions.procedural_application_factor,
     )
@@ -235,7 +235,7 @@ def choose_routes(world: World) -> np.ndarray:
     hh.aspiring[who] = False
     rest = asp[~applies]
     contact = world.streams.uniform(Stream.BROKER, world.month, rest)
-    return rest[contact < mp.broker_contact_prob * fx.broker_contact_factor[hh.village[rest]]]
+    return rest[contact < mp.broker_contact_prob]
 
 
 def depart(world: World, broker_accepted: np.ndarray) -> np.ndarray:

@@ -291,7 +291,7 @@ class Household(agents.Household):
             self.knows_procedure,
             mp.procedural_application_prob,
             affordable,
-            risk,
+            migration_rules.informed_risk(risk, fx.boost(Boost.ROUTE_RISK, self.slot)),
             mp.risk_route_weight,
             m.conditions.procedural_application_factor,
         )
@@ -306,7 +306,7 @@ class Household(agents.Household):
             self.wait_months_left = int(np.rint(wait))
             self.aspiring = False
             return False
-        return m.draw(Stream.BROKER, self.slot) < mp.broker_contact_prob * fx.broker_contact_factor[v]
+        return m.draw(Stream.BROKER, self.slot) < mp.broker_contact_prob
 
     # ------------------------------------------------------------------ phase 8
     def depart(self, by_broker: bool) -> Route:

@@ -91,6 +91,11 @@ def intention_index(
     )
 
 
+def informed_risk(risk: np.ndarray | float, information: np.ndarray | float) -> np.ndarray | float:
+    """Perceived risk of the non-procedural route after information on its risks, in [0, 1]."""
+    return np.minimum(risk + information, 1.0)
+
+
 def aspiration_probability(index: np.ndarray, intercept: float, slope: float) -> np.ndarray:
     """Monthly probability that a household starts aspiring to send a migrant."""
     return logistic(intercept + slope * index)

@@ -49,11 +49,6 @@ def pay_wages_abroad(world: World) -> None:
         c.wage_factor,
     )
     debt = remittance_rules.broker_debt_with_interest(m.broker_debt[ab], r.broker_debt_interest_per_month)
-    world.tally.broker_interest = np.bincount(
-        world.households.village[m.household[ab]],
-        weights=debt - m.broker_debt[ab],
-        minlength=len(world.villages),
-    )
     deduction = remittance_rules.broker_deduction(wage, debt, r.broker_debt_repayment_share)
     m.broker_debt[ab] = debt - deduction
     m.wage[ab] = wage - deduction
@@ -136,9 +131,9 @@ def run_cooperatives(world: World) -> None:
     """Phase 4: deposit interest; loans repaid, defaulted or granted; cooperatives may fold; SHU yearly."""
     coops = world.cooperatives
     hh = world.households
-    hh.coop_interest = np.zeros(hh.count)
-    hh.coop_loan_interest = np.zeros(hh.count)
-    hh.coop_dividend = np.zeros(hh.count)
+    hh.coop_interest.fill(0.0)  # this month's flows start at zero (no new arrays in the step)
+    hh.coop_loan_interest.fill(0.0)
+    hh.coop_dividend.fill(0.0)
     if coops.exists.any():
         cooperation.operate(world)
         nv = len(world.villages)

@@ -21,7 +21,6 @@ class MonthTally:
     deportations: np.ndarray = field(default=None)  # type: ignore[assignment]
     returns: np.ndarray = field(default=None)  # type: ignore[assignment]
     programme_cost: np.ndarray = field(default=None)  # type: ignore[assignment]
-    broker_interest: np.ndarray = field(default=None)  # type: ignore[assignment]
     # Productive investment by source (IDR this month): the parts of ``productive_investment``.
     invested_remittances: np.ndarray = field(default=None)  # type: ignore[assignment]
     invested_loans: np.ndarray = field(default=None)  # type: ignore[assignment]
@@ -36,7 +35,6 @@ class MonthTally:
             "deportations",
             "returns",
             "programme_cost",
-            "broker_interest",
             "invested_remittances",
             "invested_loans",
             "invested_grants",

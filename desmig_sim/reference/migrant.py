@@ -85,7 +85,6 @@ class Migrant(agents.Migrant):
                 np.array([self.broker_debt]), r.broker_debt_interest_per_month
             )[0]
         )
-        m.world.tally.broker_interest[self.home.village_index] += debt - self.broker_debt
         deduction = remittance_rules.broker_deduction(wage, debt, r.broker_debt_repayment_share)
         self.broker_debt = float(debt - deduction)
         self.wage = float(wage - deduction)

@@ -121,6 +121,7 @@ def test_shipped_experiments_load():
         ("information_centre_sweep", 16),
         ("behaviour_sobol", 64 * 12),
         ("behaviour_morris", 20 * 11),
+        ("effect_signs", 100 * 16),
     ]:
         experiment = load_experiment(ROOT / "experiments" / f"{name}.toml")
         assert len(experiment.design) == points, f"{name} should have {points} design points"

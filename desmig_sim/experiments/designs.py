@@ -11,6 +11,10 @@ Four designs, all reproducible from one seed:
 - ``morris``: ``samples`` Morris trajectories on a ``levels`` grid (:func:`SALib.sample.morris.sample`),
   ``samples * (D + 1)`` points, for elementary effects (mu*, sigma).
 
+With ``cross_levers`` (:func:`cross`), the design samples only the uncertainties (the states of
+the world) and runs every combination of the levers' values at each of them, as EMA Workbench
+crosses policies with scenarios: each lever's effect can then be measured, paired, in every state.
+
 Integer settings are rounded to whole numbers; the design table holds the values actually run.
 """
 
@@ -141,5 +145,25 @@ def generate(
         else:
             x = morris.sample(problem, int(samples or 0), num_levels=levels, seed=seed)
         frame = pd.DataFrame({f.path: [f.cast(v) for v in x[:, j]] for j, f in enumerate(factors)})
+    frame.index.name = "point"
+    return frame
+
+
+def cross(levers: Sequence[FactorSpace], states: pd.DataFrame) -> pd.DataFrame:
+    """Every combination of the levers' values at each state of the world (row of ``states``).
+
+    Args:
+        levers: Factors with a list of values (the policies).
+        states: A design over the uncertainties (one row per state of the world).
+
+    Returns:
+        The design table, state-major: point ``s * C + c`` is lever combination ``c`` (in
+        :func:`itertools.product` order) at state ``s``, for ``C`` combinations. Columns: the
+        levers' paths, then the states' columns.
+    """
+    combos = list(itertools.product(*(f.levels(0) for f in levers)))
+    paths = [f.path for f in levers]
+    rows = [(*combo, *state) for state in states.itertuples(index=False) for combo in combos]
+    frame = pd.DataFrame(rows, columns=[*paths, *states.columns])
     frame.index.name = "point"
     return frame

@@ -78,8 +78,8 @@ class Factor(BaseModel):
     """A setting varied by the design: a list of values, or a range ``low``..``high``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    #: The paths a factor of this kind may address start with this.
-    prefix: ClassVar[str] = ""
+    #: The paths a factor of this kind may address start with one of these.
+    prefixes: ClassVar[tuple[str, ...]] = ()
 
     path: str = Field(description="Dotted path of the scenario setting.")
     values: list[bool | int | float | str] | None = Field(
@@ -92,9 +92,10 @@ class Factor(BaseModel):
     @field_validator("path")
     @classmethod
     def _known_path(cls, path: str) -> str:
-        prefix = cls.prefix
-        if prefix and not path.startswith(prefix):
-            raise ValueError(f"{path!r} is not allowed here; allowed: a path that starts with `{prefix}`")
+        prefixes = cls.prefixes
+        if prefixes and not path.startswith(prefixes):
+            allowed = " or ".join(f"`{p}`" for p in prefixes)
+            raise ValueError(f"{path!r} is not allowed here; allowed: a path that starts with {allowed}")
         resolve_path(path)
         return path
 
@@ -130,13 +131,18 @@ class Factor(BaseModel):
 class Lever(Factor):
     """A programme setting varied by the design (``components.<component>.<setting>``)."""
 
-    prefix: ClassVar[str] = "components."
+    prefixes: ClassVar[tuple[str, ...]] = ("components.",)
 
 
 class Uncertainty(Factor):
-    """A model parameter varied by the design (``parameters.<section>.<parameter>``)."""
+    """An uncertain quantity varied by the design.
 
-    prefix: ClassVar[str] = "parameters."
+    A model parameter (``parameters.<section>.<parameter>``), or a component's effect size
+    (``components.<component>.<setting>``, e.g. how much of a village an information session
+    teaches): what a component would achieve is uncertain, not a choice of the policy maker.
+    """
+
+    prefixes: ClassVar[tuple[str, ...]] = ("parameters.", "components.")
 
 
 class DesignSettings(BaseModel):
@@ -156,6 +162,14 @@ class DesignSettings(BaseModel):
     second_order: bool = Field(False, description="sobol: also estimate second-order indices.")
     seed: int | None = Field(
         None, ge=0, lt=2**63, description="Seed of the sampler (default: the root seed)."
+    )
+    cross_levers: bool = Field(
+        False,
+        description=(
+            "Run every combination of the levers' values at each sampled state of the world"
+            " (the uncertainties), as EMA Workbench crosses policies with scenarios:"
+            " full_factorial or latin_hypercube over the uncertainties; levers give `values`."
+        ),
     )
 
 
@@ -254,6 +268,8 @@ class ExperimentSpec(BaseModel):
         if len(set(keys)) != len(keys):
             raise ValueError(f"`outcomes`: names {keys} repeat; allowed: give each outcome its own `name`")
         kind, samples = self.design.kind, self.design.samples
+        if self.design.cross_levers:
+            self._check_crossing()
         if kind != "full_factorial" and samples is None:
             raise ValueError(f"`design.samples`: is required by the {kind!r} design")
         if kind in SENSITIVITY_DESIGNS:
@@ -268,15 +284,38 @@ class ExperimentSpec(BaseModel):
                 f"`design.samples`: {samples} is not allowed: the Sobol' design needs a power of 2"
                 " (8, 16, 32, ...)"
             )
-        size = design_size(kind, len(factors), samples, self.design.second_order)
+        sampled = self.uncertainties if self.design.cross_levers else factors
+        size = design_size(kind, len(sampled), samples, self.design.second_order)
         if size is None:
-            size = int(np.prod([len(f.space().levels(self.design.levels)) for f in factors]))
+            size = int(np.prod([len(f.space().levels(self.design.levels)) for f in sampled]))
+        if self.design.cross_levers:
+            size *= int(np.prod([len(f.values or []) for f in self.levers]))
         if size * self.replications > MAX_POINTS * 10 or size > MAX_POINTS:
             raise ValueError(
                 f"`design`: {size} points x {self.replications} replications is too large;"
                 f" allowed: at most {MAX_POINTS} points and {MAX_POINTS * 10} runs"
             )
         return self
+
+    def _check_crossing(self) -> None:
+        """``cross_levers`` needs sampled uncertainties and levers with a list of values."""
+        kind = self.design.kind
+        if kind in SENSITIVITY_DESIGNS:
+            raise ValueError(
+                f"`design.cross_levers`: not with the {kind!r} design;"
+                " allowed: full_factorial or latin_hypercube"
+            )
+        if not self.levers or not self.uncertainties:
+            raise ValueError(
+                "`design.cross_levers`: needs at least one lever and one uncertainty"
+                f" (got {len(self.levers)} levers, {len(self.uncertainties)} uncertainties)"
+            )
+        ranged = [f.path for f in self.levers if f.values is None]
+        if ranged:
+            raise ValueError(
+                f"`design.cross_levers`: levers {ranged} give a range; allowed: levers with `values`"
+                " (the first value is the reference the effects are measured against)"
+            )
 
     def factors(self) -> list[Factor]:
         """Levers, then uncertainties, in file order."""

@@ -30,7 +30,7 @@ from desmig_sim.config.scenario import Scenario, explain_validation_error, load_
 from desmig_sim.core.calendar import format_year_month, parse_year_month
 from desmig_sim.core.errors import ExperimentError, ScenarioError
 from desmig_sim.core.paths import EXPERIMENT_DIR
-from desmig_sim.experiments.designs import generate
+from desmig_sim.experiments.designs import cross, generate
 from desmig_sim.experiments.runner import seeds_for
 from desmig_sim.experiments.schema import ExperimentSpec, Factor, OutcomeSpec
 
@@ -249,14 +249,17 @@ def _build(data: dict[str, Any], path: Path, text: str) -> Experiment:
     _check_factor_values(spec, base, str(path))
     _check_outcomes(spec, base, str(path))
     settings = spec.design
+    sampled = spec.uncertainties if settings.cross_levers else spec.factors()
     design = generate(
         settings.kind,
-        [f.space() for f in spec.factors()],
+        [f.space() for f in sampled],
         samples=settings.samples,
         levels=settings.levels,
         second_order=settings.second_order,
         seed=spec.seed if settings.seed is None else settings.seed,
     )
+    if settings.cross_levers:
+        design = cross([f.space() for f in spec.levers], design)
     experiment = Experiment(
         spec, path, text, base, design, tuple(seeds_for(base, spec.replications, spec.seed))
     )

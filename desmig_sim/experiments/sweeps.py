@@ -25,7 +25,9 @@ from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.core.errors import ExperimentError
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
 from desmig_sim.core.provenance import environment, utc_now, write_json
+from desmig_sim.experiments.effects import lever_effects, summarise_effects
 from desmig_sim.experiments.executors import Payload, Task, make_executor
+from desmig_sim.experiments.schema import OutcomeSpec
 from desmig_sim.experiments.spec import Experiment
 from desmig_sim.experiments.store import FAILED, OK, STORE_FILE, SweepStore
 
@@ -228,6 +230,31 @@ def runs(out: str | Path) -> pd.DataFrame:
     return registry.merge(design.reset_index(), on="point", how="left")
 
 
+def effects(out: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The lever effects of a sweep whose design crosses the levers (``design.cross_levers``).
+
+    Returns:
+        ``(effects, summary)``: :func:`desmig_sim.experiments.effects.lever_effects` and
+        :func:`desmig_sim.experiments.effects.summarise_effects` of the stored runs.
+
+    Raises:
+        ExperimentError: If the sweep's design does not cross its levers.
+    """
+    spec = _read_json(Path(out) / MANIFEST).get("experiment", {})
+    if not spec.get("design", {}).get("cross_levers"):
+        raise ExperimentError(
+            str(Path(out) / MANIFEST),
+            "the sweep's design does not cross its levers; allowed: a sweep of an experiment"
+            " with `design.cross_levers = true`",
+            field="design.cross_levers",
+        )
+    levers = {f["path"]: f["values"] for f in spec["levers"]}
+    labels = {f["path"]: f.get("label") or f["path"] for f in spec["levers"]}
+    columns = {OutcomeSpec.model_validate(o).key: o["column"] for o in spec["outcomes"]}
+    table = lever_effects(results(out), levers, labels)
+    return table, summarise_effects(table, columns)
+
+
 def sweep(
     experiment: Experiment,
     out: str | Path,
@@ -256,7 +283,8 @@ def export(out: str | Path, fmt: Literal["csv", "parquet"] = "csv", to: str | Pa
 
     Files (in ``to``, default ``<out>/export``): ``results`` (one row per run and outcome, with the
     design columns, replication and seed), ``runs`` (the registry: status, time, error), ``design``
-    (one row per point), ``outcomes`` (definitions and units) and ``manifest.json``.
+    (one row per point), ``outcomes`` (definitions and units) and ``manifest.json``; for a design
+    that crosses its levers, also ``lever_effects`` and ``effect_summary`` (:func:`effects`).
 
     Returns:
         The export folder.
@@ -269,14 +297,18 @@ def export(out: str | Path, fmt: Literal["csv", "parquet"] = "csv", to: str | Pa
         design = store.design().reset_index()
     sweep_manifest = _read_json(out / MANIFEST)
     outcome_rows = [{"outcome": k, **v} for k, v in sweep_manifest.get("outcomes", {}).items()]
+    tables = [
+        (table, "results"),
+        (registry, "runs"),
+        (design, "design"),
+        (pd.DataFrame(outcome_rows), "outcomes"),
+    ]
+    if sweep_manifest.get("experiment", {}).get("design", {}).get("cross_levers"):
+        lever_table, summary = effects(out)
+        tables += [(lever_table, "lever_effects"), (summary, "effect_summary")]
     with staged_directory(target) as stage:
         files: list[Path] = []
-        for frame, stem in (
-            (table, "results"),
-            (registry, "runs"),
-            (design, "design"),
-            (pd.DataFrame(outcome_rows), "outcomes"),
-        ):
+        for frame, stem in tables:
             if fmt == "csv":
                 files += write_table(frame, stage, stem, parquet=False)
             else:

@@ -73,11 +73,11 @@ def test_extends_appends_events() -> None:
 
 def test_extends_keeps_unset_keys_of_a_table(tmp_path: Path) -> None:
     (tmp_path / "child.toml").write_text(
-        f'extends = "{BASELINE.as_posix()}"\n[parameters.income]\npoor_share = 0.3\n', encoding="utf-8"
+        f'extends = "{BASELINE.as_posix()}"\n[parameters.income]\nlocal_income_cv = 0.3\n', encoding="utf-8"
     )
     child = desmig_sim.load_scenario(tmp_path / "child.toml")
     base = desmig_sim.load_scenario(BASELINE)
-    assert child.parameters.income.poor_share == 0.3, "the child's value overrides"
+    assert child.parameters.income.local_income_cv == 0.3, "the child's value overrides"
     assert child.parameters.income.poverty_line_idr_per_capita_month == (
         base.parameters.income.poverty_line_idr_per_capita_month
     ), "keys the child does not set keep the parent's value (tables merge key by key)"

@@ -176,18 +176,20 @@ class IncomeParams(_Section):
         ),
         description="Yearly growth of the poverty line and of nominal local incomes.",
     )
-    poor_share: float = param(
-        0.24,
-        unit="share of households",
-        ge=0.01,
-        le=0.99,
+    local_income_per_capita_mean_idr: float = param(
+        572_000.0,
+        unit="IDR/person/month (January 2017 prices)",
+        ge=1.0,
         source=(
-            "ref:bps-ntt-poverty-2018, ref:bps-ntt-poverty-2019 [V]: rural NTT poverty 24.7-24.9% (2018-19)"
+            "ref:databoks-2021-ntt-expenditure [D]: BPS, mean expenditure per person in rural NTT Rp"
+            " 700,794 a month in 2020, deflated to January 2017 by the poverty line's growth"
+            " (`price_growth_per_year`, 6.6%/yr over 3.2 years): 700,794 / 1.066 ** 3.17 = Rp 572,000;"
+            " expenditure stands in for income (BPS publishes no rural household income for NTT)"
         ),
         description=(
-            "Share of households below the poverty line at the start: local incomes are scaled so that"
-            " this share is poor given expected first-month remittances (the realised first month"
-            " differs a little, since sending and income shocks are random)."
+            "Mean of the households' local (farm and wage) income per person at the start. Nothing"
+            " rescales it: the share of people below the poverty line follows from this mean, the"
+            " spread (`local_income_cv`) and what households receive and spend."
         ),
     )
     local_income_cv: float = param(

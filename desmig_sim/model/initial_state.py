@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import ndtri
 
 from desmig_sim.config.parameters import Parameters
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
@@ -27,15 +26,14 @@ def village_offsets(villages: int, households_per_village: int) -> np.ndarray:
     return np.arange(villages + 1, dtype=np.int64) * households_per_village
 
 
-def local_income_distribution(poverty_line: float, poor_share: float, cv: float) -> tuple[float, float]:
-    """``(mu, sigma)`` of the lognormal local income per capita.
+def local_income_distribution(mean: float, cv: float) -> tuple[float, float]:
+    """``(mu, sigma)`` of the lognormal local income per capita with the given mean and spread.
 
-    The spread comes from the coefficient of variation; the location is set so that exactly
-    ``poor_share`` of households fall below the poverty line (ref:bps-ntt-poverty-2018,
-    ref:bps-ntt-poverty-2019).
+    ``sigma = sqrt(ln(1 + cv**2))`` and ``mu = ln(mean) - sigma**2 / 2``, so that the mean is
+    ``mean`` and the coefficient of variation ``cv``.
     """
     sigma = float(np.sqrt(np.log1p(cv**2)))
-    mu = float(np.log(poverty_line) - sigma * ndtri(poor_share))
+    mu = float(np.log(mean) - 0.5 * sigma**2)
     return mu, sigma
 
 
@@ -75,9 +73,7 @@ def initial_households(params: Parameters, offsets: np.ndarray, streams: RandomS
     village = np.repeat(np.arange(offsets.size - 1), np.diff(offsets))
     gen = streams.generator(Stream.INIT, 0, key="households")
     size = 1 + gen.poisson(v.household_size_mean - 1.0, n)
-    mu, sigma = local_income_distribution(
-        inc.poverty_line_idr_per_capita_month, inc.poor_share, inc.local_income_cv
-    )
+    mu, sigma = local_income_distribution(inc.local_income_per_capita_mean_idr, inc.local_income_cv)
     income_pc = np.exp(mu + sigma * gen.standard_normal(n))
     u = gen.random((4, n))
     knows = u[0] < v.knowledge_share
@@ -151,46 +147,6 @@ def initial_migrants(
     migrants.trips[first_slot] = 1
     households.knows_procedure[np.flatnonzero(abroad_now)[~non_proc]] = True
     return migrants
-
-
-def expected_first_remittances(
-    params: Parameters, households: HouseholdArrays, migrants: MigrantArrays
-) -> np.ndarray:
-    """Each household's expected remittances received in the first month, IDR."""
-    rem = params.remittance
-    abroad = migrants.status == MigrantStatus.ABROAD
-    route = np.where(abroad, migrants.route, Route.NONE)
-    wage = wage_idr(
-        route,
-        migrants.destination,
-        rem.min_wage_myr_per_month,
-        rem.exchange_rate_idr_per_myr,
-        rem.non_procedural_wage_factor,
-        rem.other_destination_wage_factor,
-    )
-    wage = wage - np.minimum(migrants.broker_debt, rem.broker_debt_repayment_share * wage)
-    send = np.where(route == Route.PROCEDURAL, rem.procedural_send_prob, rem.non_procedural_send_prob)
-    kept = np.where(
-        migrants.channel == Channel.FORMAL, 1.0 - rem.formal_fee_share, 1.0 - rem.informal_loss_prob
-    )
-    expected = wage * migrants.propensity * send * kept
-    return np.bincount(migrants.household, weights=expected, minlength=households.count)
-
-
-def scale_to_poverty_share(
-    local_pc: np.ndarray, other_pc: np.ndarray, poverty_line: float, poor_share: float
-) -> float:
-    """The factor on local income per capita that makes ``poor_share`` of households poor.
-
-    A household is poor when ``factor * local_pc + other_pc`` is below the poverty line; the
-    factor is found by bisection on a log scale.
-    """
-    lo, hi = -5.0, 5.0
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        share = np.mean(np.exp(mid) * local_pc + other_pc < poverty_line)
-        lo, hi = (mid, hi) if share > poor_share else (lo, mid)
-    return float(np.exp(0.5 * (lo + hi)))
 
 
 def initial_applications(

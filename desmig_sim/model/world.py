@@ -24,11 +24,9 @@ from desmig_sim.core.enums import MigrantStatus
 from desmig_sim.core.streams import RandomStreams, Stream
 from desmig_sim.model.effects import Boost, ProgrammeEffects
 from desmig_sim.model.initial_state import (
-    expected_first_remittances,
     initial_applications,
     initial_households,
     initial_migrants,
-    scale_to_poverty_share,
     village_offsets,
 )
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
@@ -140,7 +138,9 @@ class World:
             potential=np.array([POTENTIAL_RETURN_FACTOR[v.potential] for v in villages]),
             ties=ties,
         )
-        world._calibrate_local_income()
+        # Savings were drawn in months of the whole household's local income; members abroad do
+        # not earn it: savings refer to the residents' local income.
+        households.savings *= world.residents() / households.size
         world.conditions = world.conditions_in(1)
         world.risk_events = np.zeros((12, n_villages))
         world.tally = MonthTally(villages=n_villages)
@@ -315,14 +315,3 @@ class World:
         touched = migration_rules.update_tie_counts(t.ties, t.abroad, t.had_abroad, hh.abroad_count > 0)
         t.norm[touched] = migration_rules.subjective_norm(t.abroad[touched], t.inverse_degree[touched])
         migration_rules.update_tie_counts(t.ties, t.knowing, t.knew, hh.knows_procedure)
-
-    def _calibrate_local_income(self) -> None:
-        """Scale local incomes so that the first month's poverty share matches the ledger."""
-        hh, inc = self.households, self.params.income
-        remittance_pc = expected_first_remittances(self.params, hh, self.migrants) / self.residents()
-        factor = scale_to_poverty_share(
-            hh.local_income_pc_base, remittance_pc, inc.poverty_line_idr_per_capita_month, inc.poor_share
-        )
-        hh.local_income_pc_base *= factor
-        # Savings were drawn in months of (unscaled, whole-household) local income: rescale them.
-        hh.savings *= factor * self.residents() / hh.size

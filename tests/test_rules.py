@@ -268,6 +268,37 @@ class TestBudget:
             "with the boost capped, nothing of the consumption share is left (debt share fully repaid)"
         )
 
+    def test_needs_come_first_and_poorer_households_invest_less(self) -> None:
+        b = PARAMS.budget
+        shares = (b.consumption, b.debt, b.education, b.housing, b.savings, b.productive)
+        received = np.full(4, 1e6)
+        debt = np.zeros(4)
+        gap = np.array([0.0, 2e5, 8e5, 5e6])
+        plain = budget.allocate_remittances(received, debt, *shares)
+        use = budget.allocate_remittances(received, debt, *shares, consumption_gap=gap)
+        consumed_anyway = received * (b.consumption + b.debt)
+        (
+            np.testing.assert_array_equal(use.productive[:2], plain.productive[:2]),
+            ("a gap the consumed share covers changes nothing"),
+        )
+        assert gap[1] < consumed_anyway[1] < gap[2], "the test's middle gaps straddle the consumed share"
+        np.testing.assert_allclose(use.consumption[2], gap[2], rtol=1e-12, err_msg="the need is met first")
+        assert 0 < use.productive[2] < plain.productive[2], "a poorer household invests less, not nothing"
+        assert use.productive[3] == 0 and use.consumption[3] == pytest.approx(1e6), (
+            "a household far below its need consumes all its remittances"
+        )
+        ratio = use.education[2] / plain.education[2]
+        for name in ("housing", "savings", "productive"):
+            assert getattr(use, name)[2] / getattr(plain, name)[2] == pytest.approx(ratio), (
+                f"{name} gives way in proportion with the other uses"
+            )
+        total = use.consumption + use.debt_repaid + use.education + use.housing + use.savings + use.productive
+        np.testing.assert_allclose(total, received, rtol=1e-12, err_msg="the uses still add up")
+
+    def test_consumption_gap(self) -> None:
+        gap = budget.consumption_gap(np.array([100.0, 500.0]), np.array([2, 1]), 300.0)
+        np.testing.assert_array_equal(gap, [500.0, 0.0])
+
     def test_uniform_shock_has_mean_zero_and_the_given_sd(self) -> None:
         shock = budget.uniform_shock(grid(100_000), 0.1)
         assert abs(shock.mean()) < 1e-9, "the income shock has mean zero"

@@ -18,7 +18,7 @@ the model and its source in one place to read, review and generate docs from.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -464,12 +464,38 @@ class BudgetParams(_Section):
         ),
         description="Share invested in a household business.",
     )
+    need_poverty_lines: float = param(
+        1.0,
+        unit="poverty lines (consumption need per resident)",
+        ge=0.0,
+        le=2.0,
+        source=(
+            "ref:adams-cuecuecha-2010 [V]: at the margin, remittance-receiving households in Indonesia"
+            " spend more on food (they are poorer than average); the need at the poverty line is an"
+            " assumption; 0 turns the priority off (every household splits remittances by the shares)"
+        ),
+        description=(
+            "Consumption need per resident, in poverty lines: remittances first cover the gap between"
+            " a household's consumption from local income and this need, taking from education,"
+            " housing, savings and investment, so that poorer households invest a smaller share."
+        ),
+    )
+
+    #: The use shares of remittances (they sum to 1).
+    SHARES: ClassVar[tuple[str, ...]] = (
+        "consumption",
+        "debt",
+        "education",
+        "housing",
+        "savings",
+        "productive",
+    )
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> BudgetParams:
-        total = sum(getattr(self, name) for name in type(self).model_fields)
+        total = sum(getattr(self, name) for name in self.SHARES)
         if abs(total - 1.0) > 1e-6:
-            shares = ", ".join(f"{n}={getattr(self, n)}" for n in type(self).model_fields)
+            shares = ", ".join(f"{n}={getattr(self, n)}" for n in self.SHARES)
             raise ValueError(f"remittance-use shares must sum to 1, but {shares} sum to {total:.6g}")
         return self
 

@@ -102,6 +102,11 @@ def allocate_budgets(world: World) -> None:
         b.savings,
         b.productive,
         boost,
+        budget_rules.consumption_gap(
+            hh.consumption[receiving],
+            world.residents()[receiving],
+            b.need_poverty_lines * world.poverty_line(),
+        ),
     )
     hh.debt[receiving] -= use.debt_repaid
     hh.savings[receiving] += use.savings

@@ -169,6 +169,9 @@ class Household(agents.Household):
                 b.savings,
                 b.productive,
                 boost,
+                budget_rules.consumption_gap(
+                    self.consumption, self.residents, b.need_poverty_lines * m.world.poverty_line()
+                ),
             )
             self.debt -= float(use.debt_repaid)
             self.savings += float(use.savings)

@@ -4,7 +4,10 @@ Remittances are split by the use shares of ref:jpnn-2015-ilo-remittance-use and
 ref:uniteller-2019-recipients (consumption, debt, education, housing, savings, productive
 investment). The debt share repays debt while there is any; the rest of it is consumed. Programme
 components move part of the consumption share to productive investment (mentoring, cooperative
-membership).
+membership). Needs come first: a household whose consumption is short of its need spends more of
+its remittances on consumption, taking it from the other uses (education, housing, savings,
+investment) in proportion, so that poorer receiving households invest a smaller share
+(ref:adams-cuecuecha-2010: at the margin, receiving households spend more on food).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ def allocate_remittances(
     savings_share: float,
     productive_share: float,
     productive_boost: np.ndarray | float = 0.0,
+    consumption_gap: np.ndarray | float = 0.0,
 ) -> RemittanceUse:
     """Split each household's remittances by use.
 
@@ -50,18 +54,34 @@ def allocate_remittances(
         productive_share: Baseline share invested.
         productive_boost: Share moved from consumption to investment (programme effects);
             capped at the consumption share.
+        consumption_gap: How far each household's consumption falls short of its need before
+            remittances (IDR, >= 0). Remittances consumed (the consumption share and the unused
+            debt share) fill it first; what is still missing is taken from education, housing,
+            savings and investment in proportion, up to all of them.
 
     Returns:
         The uses; they add up to ``received`` exactly.
     """
     boost = np.minimum(productive_boost, consumption_share)
     debt_repaid = np.minimum(debt, received * debt_share)
-    productive = received * (productive_share + boost)
-    education = received * education_share
-    housing = received * housing_share
-    savings = received * savings_share
+    other_share = education_share + housing_share + savings_share + productive_share + boost
+    others = received * other_share
+    consumed = received - debt_repaid - others
+    shortfall = np.clip(np.asarray(consumption_gap, dtype=float) - consumed, 0.0, others)
+    keep = 1.0 - np.divide(shortfall, others, out=np.zeros_like(shortfall), where=others > 0)
+    productive = received * (productive_share + boost) * keep
+    education = received * education_share * keep
+    housing = received * housing_share * keep
+    savings = received * savings_share * keep
     consumption = received - debt_repaid - productive - education - housing - savings
     return RemittanceUse(consumption, debt_repaid, education, housing, savings, productive)
+
+
+def consumption_gap(
+    consumption: np.ndarray | float, residents: np.ndarray | float, need_per_resident: float
+) -> np.ndarray:
+    """How far consumption falls short of the need of a household's residents (IDR, >= 0)."""
+    return np.maximum(need_per_resident * np.asarray(residents, dtype=float) - consumption, 0.0)
 
 
 def uniform_shock(u: np.ndarray | float, sd: float) -> np.ndarray:

@@ -1,67 +1,55 @@
-"""The baseline scenario, at full size, reproduces the stylised facts it was calibrated to."""
+"""The baseline, at full size, reproduces the stylised facts of NTT (desmig_sim.experiments.facts)."""
 
 from __future__ import annotations
 
-import numpy as np
+import pandas as pd
 import pytest
 
 import desmig_sim
-from desmig_sim.core.streams import replication_seeds
+from desmig_sim.experiments.facts import FACTS, StylisedFact, baseline_facts, check_facts
 from desmig_sim.experiments.runner import RunResult
-from tests.helpers import SCENARIOS, non_procedural_share
+from tests.helpers import SCENARIOS
 
 REPLICATIONS = 10
-#: Ten full-size runs of ten years: a few seconds.
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def runs() -> list[RunResult]:
+def facts() -> tuple[pd.DataFrame, list[RunResult]]:
+    return baseline_facts(REPLICATIONS)
+
+
+@pytest.mark.slow
+def test_full_default_size(facts) -> None:
+    _, runs = facts
+    pooled = runs[0].pooled()
+    assert runs[0].timeseries["village"].nunique() == 20 + 1, "the 20 villages of the 2017 cohort, and ALL"
+    assert pooled.index.max() == 120, "120 months (2017-2026)"
+    assert len(runs) == REPLICATIONS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fact", [f.key for f in FACTS])
+def test_baseline_meets_the_fact(facts, fact: str) -> None:
+    table, _ = facts
+    row = table.set_index("fact").loc[fact]
+    assert row["runs"] == REPLICATIONS, f"{fact}: measured on every run"
+    assert row["met"], (
+        f"{row['description']}: target {row['low']}..{row['high']} ({row['sources']}); got {row['mean']:.4g}"
+    )
+
+
+def test_a_miss_is_reported_with_its_size_and_sign() -> None:
     scenario = desmig_sim.load_scenario(SCENARIOS / "baseline.toml")
-    seeds = replication_seeds(scenario.run.seed, REPLICATIONS)
-    return [desmig_sim.run(scenario, seed, agents=False, keep_model=True) for seed in seeds]
-
-
-def test_full_default_size(runs: list[RunResult]) -> None:
-    model = runs[0].model
-    assert len(model.villages) == 20, "the baseline simulates the 20 villages of the NTT 2017 cohort"
-    assert model.households.count == 20 * 300, "300 households per village"
-    assert runs[0].pooled().index.max() == 120, "120 months (2017-2026)"
-
-
-def test_non_procedural_share_of_departures(runs: list[RunResult]) -> None:
-    share = np.mean([non_procedural_share(r.pooled()) for r in runs])
-    assert 0.85 <= share <= 0.95, (
-        f"85-95% of new departures are non-procedural (ref:antara-ntt-2018-undocumented); got {share:.3f}"
-    )
-
-
-def test_poverty_rate(runs: list[RunResult]) -> None:
-    rate = np.mean([r.pooled()["poverty_rate"].mean() for r in runs])
-    assert 0.20 <= rate <= 0.30, (
-        f"mean poverty rate is 20-30% (rural NTT ~24.7%, ref:bps-ntt-poverty-2018); got {rate:.3f}"
-    )
-
-
-def test_productive_share_of_remittances(runs: list[RunResult]) -> None:
-    shares = [
-        r.model.recorder.productive_from_remittances.sum() / r.pooled()["remittances_received"].sum()
-        for r in runs
+    tiny = scenario.model_copy(update={"run": scenario.run.model_copy(update={"months": 3})})
+    run = desmig_sim.run(tiny, 1, agents=False)
+    months = lambda r: float(r.pooled().index.max())  # noqa: E731
+    facts = [
+        StylisedFact("over", "three months", 1.0, 2.0, "months", ("x",), months),
+        StylisedFact("under", "three months", 4.0, 6.0, "months", ("x",), months),
+        StylisedFact("inside", "three months", 2.0, 4.0, "months", ("x",), months),
     ]
-    share = float(np.mean(shares))
-    assert share <= 0.06, (
-        "at most 6% of remittances go to productive investment (ref:jpnn-2015-ilo-remittance-use);"
-        f" got {share:.4f}"
-    )
-    assert share > 0, "some remittances are invested (the budget's productive share is positive)"
-
-
-def test_remittances_per_migrant_household(runs: list[RunResult]) -> None:
-    per_household = []
-    for r in runs:
-        received = r.pooled()["remittances_received"].to_numpy()
-        households = r.model.recorder.households_with_migrant[: received.size]
-        assert np.all(households > 0), "every month some household has a member abroad"
-        per_household.append(np.mean(received / households))
-    mean = float(np.mean(per_household))
-    assert 1e6 <= mean <= 2e6, f"remittances per migrant household are Rp 1-2 m a month; got Rp {mean:,.0f}"
+    table = check_facts([run, run], facts).set_index("fact")
+    assert table.loc["over", "miss"] == 1.0 and table.loc["over", "miss_relative"] == 0.5
+    assert table.loc["under", "miss"] == -1.0 and table.loc["under", "miss_relative"] == -0.25
+    assert table.loc["inside", "miss"] == 0.0 and table.loc["inside", "met"]
+    assert not table.loc["over", "met"] and not table.loc["under", "met"]

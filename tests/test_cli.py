@@ -152,3 +152,30 @@ def test_demo_compares_baseline_and_programme_on_paired_seeds(tmp_path, capsys):
     diff = comparison.loc["program_cost", "programme_mean"] - comparison.loc["program_cost", "baseline_mean"]
     assert comparison.loc["program_cost", "difference_mean"] == pytest.approx(diff), "difference of means"
     assert "Full programme" in capsys.readouterr().out, "the comparison table is printed"
+
+
+def test_facts_writes_the_table_report_and_manifest(tmp_path, capsys):
+    scenario = small_scenario(tmp_path)
+    out = tmp_path / "facts"
+    assert main(["facts", str(scenario), "-r", "2", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json",
+        "stylised_facts.csv",
+        "stylised_facts.md",
+    ]
+    table = pd.read_csv(out / "stylised_facts.csv")
+    assert set(table["runs"]) <= {0, 2}, "each fact measured on both runs (or on none, if undefined)"
+    consumption = table.set_index("fact").loc["consumption_per_capita_2020"]
+    assert consumption["runs"] == 0 and pd.isna(consumption["mean"]) and pd.isna(consumption["miss"]), (
+        "a 14-month run has no 2020: missing, not a miss of 0"
+    )
+    report = (out / "stylised_facts.md").read_text(encoding="utf-8")
+    assert "| fact | target |" in report and "references.md#" in report
+    assert json.loads((out / "manifest.json").read_text())["command"] == "facts"
+    assert "Stylised facts" in capsys.readouterr().out
+
+
+def test_facts_of_a_bad_scenario_exit_2_and_nothing_written(tmp_path):
+    out = tmp_path / "never"
+    assert main(["facts", str(tmp_path / "nope.toml"), "--out", str(out)]) == 2
+    assert not out.exists()

@@ -1,6 +1,7 @@
 """The ``desmig-sim`` command line.
 
-Commands: run, demo, compare, scenarios, sweep, sensitivity, export, dashboard, validate, schema, docs.
+Commands: run, demo, compare, facts, scenarios, sweep, sensitivity, export, dashboard, validate, schema,
+docs.
 
 Bad scenario files produce one clear message (file, field, value, what is allowed) and exit code
 2, with no traceback and nothing written. Long work shows progress.
@@ -132,6 +133,57 @@ def cmd_run(args: argparse.Namespace) -> int:
         summary, f"{scenario.name}: end of horizon ({scenario.run.months} months, {len(seeds)} run(s))"
     )
     console.print(f"Results written to [bold]{out}[/bold] in {elapsed:.1f} s of simulation.")
+    return 0
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    """Check the stylised facts on replicated runs of a scenario; write the table and a report."""
+    from rich.table import Table
+
+    from desmig_sim.config.scenario import load_scenario, scenario_path
+    from desmig_sim.core.output import staged_directory, write_manifest, write_table
+    from desmig_sim.core.provenance import environment, utc_now
+    from desmig_sim.experiments.facts import baseline_facts
+    from desmig_sim.reporting.facts_report import facts_markdown
+    from desmig_sim.reporting.tables import format_number
+
+    scenario = load_scenario(args.scenario)
+    out = Path(args.out)
+    started = utc_now()
+    with console.status(f"{args.replications} runs of {scenario.name} ..."):
+        table, results = baseline_facts(
+            args.replications, workers=args.workers, scenario=scenario, seed=args.seed
+        )
+    title = f"Stylised facts: {scenario.name}, {len(results)} runs"
+    with staged_directory(out) as stage:
+        files = write_table(table, stage, "stylised_facts", parquet=False)
+        report = stage / "stylised_facts.md"
+        report.write_text(facts_markdown(table, title), encoding="utf-8")
+        files.append(report)
+        manifest = {
+            "command": "facts",
+            "argv": sys.argv,
+            "scenario_file": str(scenario_path(args.scenario).resolve()),
+            "scenario_hash": scenario.content_hash(),
+            "seeds": [r.seed for r in results],
+            "started": started,
+            "finished": utc_now(),
+            "environment": environment(),
+        }
+        write_manifest(stage, manifest, files, lambda p: out / p.name)
+    shown = Table(title=title, title_justify="left")
+    for column in ("Fact", "Target", "Model mean", "Met", "Miss"):
+        shown.add_column(column)
+    for row in table.itertuples():
+        shown.add_row(
+            row.description,
+            f"{format_number(row.low, row.unit)} - {format_number(row.high, row.unit)}",
+            format_number(row.mean, row.unit),
+            "yes" if row.met else "[bold red]no[/bold red]",
+            "" if row.met else f"{format_number(row.miss, row.unit)} ({row.miss_relative:+.0%})",
+        )
+    console.print(shown)
+    console.print(f"Written to [bold]{out}[/bold] (stylised_facts.csv and .md, manifest.json).")
     return 0
 
 
@@ -293,6 +345,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default 1)")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "facts", help="check the stylised facts of NTT on replicated runs (met, or missed by how much)"
+    )
+    p.add_argument(
+        "scenario", nargs="?", default="baseline", help="scenario file or shipped name (default baseline)"
+    )
+    p.add_argument("--replications", "-r", type=positive_int, default=10, help="runs (default 10)")
+    p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
+    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument("--out", default="results/facts", help="output folder (default results/facts)")
+    p.set_defaults(func=cmd_facts)
 
     p = sub.add_parser(
         "scenarios", help="list the shipped scenarios and experiments (name, title, description)"

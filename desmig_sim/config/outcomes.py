@@ -207,6 +207,14 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         better=-1,
     ),
     Outcome(
+        "migrant_households",
+        "Households with a member abroad",
+        "households",
+        "households with at least one member abroad at the end of the month",
+        "stock",
+        "sum",
+    ),
+    Outcome(
         "remittances_received",
         "Remittances received",
         "IDR/month",

@@ -79,6 +79,7 @@ class OutcomeRecorder:
         procedural = m.route[abroad] == Route.PROCEDURAL
         row[:, col["migrants_abroad_procedural"]] = pooled(np.bincount(mv[procedural], minlength=nv))
         row[:, col["migrants_abroad_non_procedural"]] = pooled(np.bincount(mv[~procedural], minlength=nv))
+        row[:, col["migrant_households"]] = pooled(np.bincount(hh.village[hh.abroad_count > 0], minlength=nv))
         row[:, col["remittances_received"]] = pooled(per_village(hh.remittances_received))
         row[:, col["remittance_fees_and_losses"]] = pooled(t.fees_and_losses)
         row[:, col["productive_investment"]] = pooled(per_village(hh.productive_investment))
@@ -139,6 +140,7 @@ class OutcomeRecorder:
                 (
                     "departures_",
                     "migrants_",
+                    "migrant_households",
                     "coop_members",
                     "coop_active",
                     "businesses",

@@ -36,7 +36,14 @@ def test_run_writes_tables_manifest_and_summary(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", str(scenario), "--replications", "2", "--seed", "7", "--out", str(out)]) == 0
     written = sorted(p.name for p in out.iterdir())
-    expected = ["manifest.json", "summary.csv", "timeseries.csv", "timeseries.parquet", "timeseries.png"]
+    expected = [
+        "ledger.csv",
+        "manifest.json",
+        "summary.csv",
+        "timeseries.csv",
+        "timeseries.parquet",
+        "timeseries.png",
+    ]
     assert written == expected, f"run should write exactly {expected}, wrote {written}"
     table = pd.read_parquet(out / "timeseries.parquet")
     assert list(table.columns) == ["scenario", "replication", "seed", *COLUMNS], "tidy table columns"

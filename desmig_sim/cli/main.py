@@ -42,16 +42,19 @@ if TYPE_CHECKING:
 
 def _run_many(
     scenario: Scenario, replications: int, seed: int | None, progress: Progress | None
-) -> tuple[list[int], list[pd.DataFrame]]:
-    """Run the replications (with a progress bar if given); return their seeds and tables."""
+) -> tuple[list[int], list[pd.DataFrame], pd.DataFrame]:
+    """Run the replications (with a progress bar if given); their seeds, tables and the first's ledger."""
     from desmig_sim.experiments.runner import run_replications
 
     callback = None
     if progress is not None:
         task = progress.add_task(scenario.name, total=replications)
         callback = lambda done: progress.update(task, completed=done)  # noqa: E731
-    results = run_replications(scenario, replications, seed, progress=callback)
-    return [r.seed for r in results], [r.timeseries for r in results]
+    results = run_replications(scenario, replications, seed, progress=callback, ledger=(0,))
+    ledger = results[0].ledger
+    ledger.insert(0, "seed", results[0].seed)
+    ledger.insert(0, "replication", 0)
+    return [r.seed for r in results], [r.timeseries for r in results], ledger
 
 
 def _tidy(tables: list[pd.DataFrame], seeds: list[int], scenario_name: str) -> pd.DataFrame:
@@ -100,14 +103,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     clock = time.perf_counter()
     if args.replications > 1:
         with progress_bar() as progress:
-            seeds, tables = _run_many(scenario, args.replications, root, progress)
+            seeds, tables, ledger = _run_many(scenario, args.replications, root, progress)
     else:
-        seeds, tables = _run_many(scenario, 1, root, None)
+        seeds, tables, ledger = _run_many(scenario, 1, root, None)
     elapsed = time.perf_counter() - clock
     summary = summary_table(tables)
     with staged_directory(out) as stage:
         files = write_table(_tidy(tables, seeds, scenario.name), stage, "timeseries")
         files += write_table(summary.reset_index(), stage, "summary", parquet=False)
+        # The money ledger of the first replication only: it has a row per month, village and flow.
+        files += write_table(ledger, stage, "ledger", parquet=False)
         if not args.no_plot:
             files.append(
                 plot_scenarios({scenario.name: tables}, stage / "timeseries.png", title=scenario.name)

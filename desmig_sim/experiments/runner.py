@@ -37,6 +37,7 @@ class RunResult:
         manifest: Provenance: versions, scenario and hash, seed, start and end time.
         model: The model at the end of the run (for inspection in a notebook).
         seconds: Wall-clock seconds the run took (set by :func:`run_jobs`).
+        ledger: The run's money ledger (``model.ledger()``) when it was asked for.
     """
 
     scenario: Scenario
@@ -45,6 +46,7 @@ class RunResult:
     manifest: dict[str, Any]
     model: DesmigratifModel | None = field(default=None, repr=False)
     seconds: float = 0.0
+    ledger: pd.DataFrame | None = field(default=None, repr=False)
 
     def pooled(self) -> pd.DataFrame:
         """The rows pooled over villages, indexed by month."""
@@ -66,6 +68,7 @@ def run(
     agents: bool = True,
     keep_model: bool = True,
     engine: Engine | None = None,
+    ledger: bool = False,
 ) -> RunResult:
     """Run one scenario to its horizon.
 
@@ -75,6 +78,7 @@ def run(
         agents: Create the Mesa agent views (no effect on results).
         keep_model: Keep the final model in the result.
         engine: ``"vectorised"`` or ``"reference"``; the scenario's ``run.engine`` when omitted.
+        ledger: Keep the run's money ledger (``RunResult.ledger``).
 
     Returns:
         The run's outcome table and manifest.
@@ -93,7 +97,9 @@ def run(
         "environment": environment(),
         "scenario": scenario.to_dict(),
     }
-    return RunResult(scenario, seed, table, manifest, model if keep_model else None)
+    result = RunResult(scenario, seed, table, manifest, model if keep_model else None)
+    result.ledger = model.ledger() if ledger else None
+    return result
 
 
 def seeds_for(scenario: Scenario, replications: int, seed: int | None = None) -> list[int]:
@@ -112,10 +118,10 @@ def seeds_for(scenario: Scenario, replications: int, seed: int | None = None) ->
 Job = tuple[Scenario, int]
 
 
-def _run_job(scenario: Scenario, seed: int, engine: Engine | None) -> RunResult:
+def _run_job(scenario: Scenario, seed: int, engine: Engine | None, ledger: bool = False) -> RunResult:
     """One job without agents or the final model (module level, so that worker processes can run it)."""
     clock = time.perf_counter()
-    result = run(scenario, seed, agents=False, keep_model=False, engine=engine)
+    result = run(scenario, seed, agents=False, keep_model=False, engine=engine, ledger=ledger)
     result.seconds = time.perf_counter() - clock
     return result
 
@@ -126,6 +132,7 @@ def run_jobs(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
     engine: Engine | None = None,
+    ledger: Sequence[int] = (),
 ) -> list[RunResult]:
     """Run (scenario, seed) jobs, serially or in worker processes; results in job order.
 
@@ -137,6 +144,7 @@ def run_jobs(
         workers: Worker processes; 1 runs the jobs one after another in this process.
         progress: Called with the index (in ``jobs``) of each job as it finishes.
         engine: ``"vectorised"`` or ``"reference"``; each scenario's ``run.engine`` when omitted.
+        ledger: Indices (in ``jobs``) of the jobs whose money ledger is kept.
 
     Raises:
         ValueError: For fewer than 1 worker.
@@ -152,10 +160,12 @@ def run_jobs(
 
     if workers == 1:
         for i, (scenario, seed) in enumerate(jobs):
-            record(i, _run_job(scenario, seed, engine))
+            record(i, _run_job(scenario, seed, engine, i in ledger))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_run_job, sc, seed, engine): i for i, (sc, seed) in enumerate(jobs)}
+            futures = {
+                pool.submit(_run_job, sc, seed, engine, i in ledger): i for i, (sc, seed) in enumerate(jobs)
+            }
             for future in as_completed(futures):
                 record(futures[future], future.result())
     return results  # type: ignore[return-value]
@@ -169,6 +179,7 @@ def run_replications(
     progress: Callable[[int], None] | None = None,
     engine: Engine | None = None,
     workers: int = 1,
+    ledger: Sequence[int] = (),
 ) -> list[RunResult]:
     """Run ``replications`` independent replications on seeds spawned from one root seed.
 
@@ -182,6 +193,7 @@ def run_replications(
         progress: Called with the number of runs completed after each run.
         engine: ``"vectorised"`` or ``"reference"``; the scenario's ``run.engine`` when omitted.
         workers: Worker processes (:func:`run_jobs`).
+        ledger: Indices of the replications whose money ledger is kept.
     """
     done = 0
 
@@ -192,4 +204,4 @@ def run_replications(
             progress(done)
 
     jobs = [(scenario, s) for s in seeds_for(scenario, replications, seed)]
-    return run_jobs(jobs, workers=workers, progress=advance, engine=engine)
+    return run_jobs(jobs, workers=workers, progress=advance, engine=engine, ledger=ledger)

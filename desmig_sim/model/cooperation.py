@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from desmig_sim.core.streams import Stream
+from desmig_sim.model.ledger import Flow
 from desmig_sim.model.world import World
 from desmig_sim.rules import cooperative as coop_rules
 
@@ -20,7 +21,9 @@ def operate(world: World) -> None:
     hh.coop_interest[members] = hh.coop_deposit[members] * cp.savings_rate_per_month
     hh.coop_deposit[members] += hh.coop_interest[members]
     nv = len(world.villages)
-    coops.surplus -= np.bincount(hh.village[members], weights=hh.coop_interest[members], minlength=nv)
+    credited = np.bincount(hh.village[members], weights=hh.coop_interest[members], minlength=nv)
+    coops.surplus -= credited
+    world.ledger.book_villages(Flow.DEPOSIT_INTEREST, credited)
     withdraw_deposits(world, members, cp.withdrawal_share_per_month)
     borrowers = np.flatnonzero(hh.coop_loan > 0)
     loan, original = hh.coop_loan[borrowers], hh.coop_loan_principal[borrowers]
@@ -39,6 +42,10 @@ def operate(world: World) -> None:
     )
     coops.surplus -= np.bincount(hh.village[borrowers], weights=np.where(defaults, loan, 0.0), minlength=nv)
     coops.defaults += np.bincount(hh.village[borrowers[defaults]], minlength=nv)
+    village = hh.village[borrowers]
+    world.ledger.book(Flow.COOP_LOAN_REPAYMENT, village, np.where(defaults, 0.0, principal))
+    world.ledger.book(Flow.COOP_LOAN_INTEREST, village, hh.coop_loan_interest[borrowers])
+    world.ledger.book(Flow.COOP_LOAN_DEFAULT, village, np.where(defaults, loan, 0.0))
     # Members who default are expelled; a loan repaid or defaulted this month is not renewed at once.
     hh.coop_member[borrowers[defaults]] = False
     world.membership_changed()
@@ -59,10 +66,12 @@ def operate(world: World) -> None:
     got = np.flatnonzero(granted > 0)
     hh.coop_loan[got] = granted[got]
     hh.coop_loan_principal[got] = granted[got]
-    coops.cash -= np.bincount(hh.village[got], weights=granted[got], minlength=nv)
+    lent = np.bincount(hh.village[got], weights=granted[got], minlength=nv)
+    coops.cash -= lent
     hh.business_capital[got] += granted[got]
     hh.productive_investment[got] += granted[got]
-    world.tally.invested_loans = np.bincount(hh.village[got], weights=granted[got], minlength=nv)
+    world.tally.invested_loans = lent
+    world.ledger.book_villages(Flow.COOP_LOAN, lent)
 
 
 def withdraw_deposits(world: World, members: np.ndarray, share: float) -> None:
@@ -78,6 +87,7 @@ def withdraw_deposits(world: World, members: np.ndarray, share: float) -> None:
     hh.coop_deposit[members] -= payout
     hh.consumption[members] += payout
     coops.cash -= paid
+    world.ledger.book(Flow.COOP_WITHDRAWAL, village, payout)
 
 
 def wind_down_inactive(world: World) -> None:
@@ -96,6 +106,7 @@ def wind_down_inactive(world: World) -> None:
     hh.coop_deposit[in_folded] -= payout
     hh.savings[in_folded] += payout
     coops.cash -= paid
+    world.ledger.book(Flow.COOP_DEPOSIT_REFUND, village, payout)
 
 
 def share_surplus(world: World) -> None:
@@ -118,6 +129,7 @@ def share_surplus(world: World) -> None:
     hh.consumption[members] += dividend * (1.0 - saving)
     hh.savings[members] += dividend * saving
     coops.cash -= paid
+    world.ledger.book(Flow.SHU_DIVIDEND, village, dividend)
     # What is not paid out (the reserve share, or a loss) stays with the cooperative's reserves.
     coops.reserves += coops.surplus - paid
     coops.surplus[:] = 0.0

@@ -168,6 +168,8 @@ class DesmigratifModel(Model):
         for phase in MONTH_PLAN:
             run: Callable[..., Any] = getattr(self, phase.method)
             done[phase.name] = run(*(done[name] for name in phase.needs))
+            world.ledger.settle()
+        world.ledger.close_month(world.money_stocks())
         self.recorder.record(world)
         if world.month >= world.horizon:
             self.running = False
@@ -334,6 +336,18 @@ class DesmigratifModel(Model):
         for _ in range(steps):
             self.step()
         return self.timeseries()
+
+    def ledger(self) -> pd.DataFrame:
+        """The money ledger so far: one row per month, village and flow with a non-zero amount.
+
+        Columns: month, date, village, flow, from_account, to_account, amount_idr (see the section
+        "Money ledger" of docs/odd.md).
+        """
+        return self.world.ledger.to_frame(self.world.start, [v.name for v in self.world.villages])
+
+    def ledger_balances(self) -> pd.DataFrame:
+        """Each account's opening, inflows, outflows, closing and residual per month and village."""
+        return self.world.ledger.balances_frame(self.world.start, [v.name for v in self.world.villages])
 
     def timeseries(self) -> pd.DataFrame:
         """Outcomes so far: one row per month and village, plus pooled rows (village ``ALL``)."""

@@ -17,6 +17,7 @@ from desmig_sim.core.streams import Stream
 from desmig_sim.model import cooperation
 from desmig_sim.model.components import ProgrammeComponent
 from desmig_sim.model.effects import Boost
+from desmig_sim.model.ledger import Flow
 from desmig_sim.model.world import World
 from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import budget as budget_rules
@@ -48,10 +49,15 @@ def pay_wages_abroad(world: World) -> None:
         r.other_destination_wage_factor,
         c.wage_factor,
     )
-    debt = remittance_rules.broker_debt_with_interest(m.broker_debt[ab], r.broker_debt_interest_per_month)
+    owed = m.broker_debt[ab]
+    debt = remittance_rules.broker_debt_with_interest(owed, r.broker_debt_interest_per_month)
     deduction = remittance_rules.broker_deduction(wage, debt, r.broker_debt_repayment_share)
     m.broker_debt[ab] = debt - deduction
     m.wage[ab] = wage - deduction
+    village = world.households.village[m.household[ab]]
+    world.ledger.book(Flow.WAGE_ABROAD, village, wage)
+    world.ledger.book(Flow.BROKER_DEBT_INTEREST, village, debt - owed)
+    world.ledger.book(Flow.BROKER_DEDUCTION, village, deduction)
 
 
 def send_remittances(world: World) -> None:
@@ -69,11 +75,15 @@ def send_remittances(world: World) -> None:
     m.remitted[ab] = sent
     world.remitted_last = ab
     owner = m.household[ab]
-    hh.remittances_received = np.bincount(owner, weights=sent - fees - losses, minlength=hh.count)
+    received = sent - fees - losses
+    hh.remittances_received = np.bincount(owner, weights=received, minlength=hh.count)
     world.tally.remittances_sent = sent.sum()
-    world.tally.fees_and_losses = np.bincount(
-        hh.village[owner], weights=fees + losses, minlength=len(world.villages)
-    )
+    village = hh.village[owner]
+    world.tally.fees_and_losses = np.bincount(village, weights=fees + losses, minlength=len(world.villages))
+    world.ledger.book(Flow.REMITTANCE_RECEIVED, village, received)
+    world.ledger.book(Flow.TRANSFER_FEE, village, fees)
+    world.ledger.book(Flow.TRANSFER_LOSS, village, losses)
+    world.ledger.book(Flow.KEPT_ABROAD, village, m.wage[ab] - sent)
 
 
 def allocate_budgets(world: World) -> None:
@@ -88,6 +98,7 @@ def allocate_budgets(world: World) -> None:
     savings_before = hh.savings[members] if members is not None else None
     np.multiply(hh.local_income, 1.0 - inc.local_savings_rate, out=hh.consumption)
     hh.savings += hh.local_income - hh.consumption
+    world.ledger.book(Flow.LOCAL_INCOME, hh.village, hh.local_income)
     receiving = np.flatnonzero(hh.remittances_received > 0)
     boost = world.effects.boost(Boost.PRODUCTIVE_SHARE, receiving)
     if members is not None:
@@ -118,6 +129,8 @@ def allocate_budgets(world: World) -> None:
     world.tally.invested_remittances = np.bincount(
         hh.village[receiving], weights=use.productive, minlength=len(world.villages)
     )
+    world.ledger.book_villages(Flow.BUSINESS_INVESTMENT, world.tally.invested_remittances)
+    world.ledger.book(Flow.DEBT_REPAYMENT, hh.village[receiving], use.debt_repaid)
     if members is not None:
         # Members deposit the month's savings and a compulsory share of local income.
         compulsory = cp.monthly_deposit_share * hh.local_income[members]
@@ -125,9 +138,9 @@ def allocate_budgets(world: World) -> None:
         hh.savings[members] = savings_before
         world.pay_from_budget(members, compulsory)
         hh.coop_deposit[members] += deposit
-        world.cooperatives.cash += np.bincount(
-            hh.village[members], weights=deposit, minlength=len(world.villages)
-        )
+        deposited = np.bincount(hh.village[members], weights=deposit, minlength=len(world.villages))
+        world.cooperatives.cash += deposited
+        world.ledger.book_villages(Flow.COOP_DEPOSIT, deposited)
     if world.calendar_month() == p.schooling.school_year_start_month:
         world.decide_schooling(world.month)
 
@@ -170,12 +183,21 @@ def run_businesses(world: World) -> None:
     hh.business_income.fill(0.0)
     hh.business_income[firms] = business_rules.profit(hh.business_revenue[firms], bp.running_cost_share)
     u_fail = world.streams.uniform(Stream.BUSINESS, world.month, firms, key="failure")
-    hh.business_capital[firms[business_rules.failures(u_fail, fx.failure_prob(firms))]] = 0.0
+    failed = firms[business_rules.failures(u_fail, fx.failure_prob(firms))]
+    ledger, village = world.ledger, hh.village[firms]
+    ledger.book(Flow.BUSINESS_FAILURE, hh.village[failed], hh.business_capital[failed])
+    hh.business_capital[failed] = 0.0
     # Business profit (not revenue: running costs are paid) is spent and saved like local income.
     earned = hh.business_income[firms]
+    ledger.book(Flow.BUSINESS_REVENUE, village, hh.business_revenue[firms])
+    ledger.book(Flow.BUSINESS_RUNNING_COST, village, hh.business_revenue[firms] - earned)
+    ledger.book(Flow.BUSINESS_PROFIT, village, earned)
     hh.consumption[firms] += earned * (1.0 - world.params.income.local_savings_rate)
     hh.savings[firms] += earned * world.params.income.local_savings_rate
+    ledger.book(Flow.DEPRECIATION, hh.village, hh.business_capital * bp.depreciation_per_month)
     hh.business_capital *= 1.0 - bp.depreciation_per_month
+    # The month's consumption is complete: no later phase spends.
+    ledger.book(Flow.CONSUMPTION, hh.village, hh.consumption)
     world.account_incomes()
 
 
@@ -228,6 +250,8 @@ def choose_routes(world: World) -> np.ndarray:
     paid = np.minimum(np.maximum(hh.savings[who], 0.0), cost)
     hh.savings[who] -= paid
     hh.debt[who] += cost - paid
+    world.ledger.book(Flow.PROCEDURAL_PLACEMENT_COST, hh.village[who], cost)
+    world.ledger.book(Flow.INFORMAL_CREDIT, hh.village[who], cost - paid)
     span = mp.procedural_wait_months_max - mp.procedural_wait_months_min + 1
     u_wait = world.streams.uniform(Stream.ROUTE, world.month, who, key="wait")
     wait = (mp.procedural_wait_months_min + np.floor(u_wait * span)) * fx.wait_factor[village[applies]]
@@ -276,6 +300,9 @@ def depart(world: World, broker_accepted: np.ndarray) -> np.ndarray:
     m.channel[slots] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
     m.departure_month[slots] = world.month
     m.contract_end_month[slots] = world.month + np.where(is_np, 0, ab.contract_months)
+    world.ledger.book(
+        Flow.BROKER_PLACEMENT_DEBT, villages, np.where(is_np, r.broker_debt_idr, 0.0) - m.broker_debt[slots]
+    )
     m.broker_debt[slots] = np.where(is_np, r.broker_debt_idr, 0.0)
     m.trips[slots] += 1
     hh.abroad_count[households] += 1
@@ -283,6 +310,7 @@ def depart(world: World, broker_accepted: np.ndarray) -> np.ndarray:
     np.subtract.at(hh.returnee_count, households[was_home], 1)
     world.residents_changed()
     hh.savings[households[is_np]] += r.sirih_pinang_idr
+    world.ledger.book(Flow.SIRIH_PINANG, villages[is_np], r.sirih_pinang_idr)
     return new_people
 
 
@@ -310,6 +338,9 @@ def resolve_fates(world: World) -> None:
     m.status[returns] = MigrantStatus.RETURNED
     m.contract_end_month[at_risk[fate == abroad_rules.Fate.RENEWS]] = world.month + ab.contract_months
     home = np.concatenate([dies, deported, returns])
+    # Debt to brokers is not collected once the migrant is home (or dead): the brokers' loss.
+    ended = np.sort(home)
+    world.ledger.book(Flow.BROKER_DEBT_CANCELLED, hh.village[m.household[ended]], m.broker_debt[ended])
     m.broker_debt[home] = 0.0
     m.wage[home] = 0.0
     np.subtract.at(hh.abroad_count, m.household[home], 1)
@@ -336,6 +367,9 @@ def run_programme(world: World, components: Sequence[ProgrammeComponent]) -> Non
         cost += component.book(component.act(world, world.month))
     world.membership_changed()
     world.tally.programme_cost = cost
+    # Grants go to the groups' businesses; the rest of the cost pays staff, sessions and offices.
+    world.ledger.book_villages(Flow.GRANT, world.tally.invested_grants)
+    world.ledger.book_villages(Flow.PROGRAMME_RUNNING_COST, cost - world.tally.invested_grants)
 
 
 def share_knowledge(world: World) -> None:

@@ -29,6 +29,7 @@ from desmig_sim.model.initial_state import (
     initial_migrants,
     village_offsets,
 )
+from desmig_sim.model.ledger import STOCK_ACCOUNTS, Account, Flow, Ledger
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
 from desmig_sim.model.tally import MonthTally
 from desmig_sim.rules import migration as migration_rules
@@ -82,6 +83,8 @@ class World:
     #: Children in school and children, per village (set each school year).
     school_totals: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0), np.zeros(0)))
     tally: MonthTally = field(default_factory=lambda: MonthTally(villages=0))
+    #: The money ledger: every flow booked by the phases, and the accounts' stocks each month.
+    ledger: Ledger = field(default_factory=lambda: Ledger(0, np.zeros((len(STOCK_ACCOUNTS), 0))))
     #: Deaths and deportations per village in each of the last 12 months (by month % 12).
     risk_events: np.ndarray = field(default_factory=lambda: np.zeros((12, 0)))
     abroad_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -152,6 +155,7 @@ class World:
         households.local_income = households.local_income_pc_base * world.residents()
         households.consumption = households.local_income * (1.0 - params.income.local_savings_rate)
         world.account_incomes()
+        world.ledger = Ledger(n_villages, world.money_stocks())
         return world
 
     # ------------------------------------------------------------------ calendar and prices
@@ -260,7 +264,8 @@ class World:
     def pay_from_budget(self, households: np.ndarray, amount: np.ndarray) -> None:
         """Pay a committed amount (loan instalment, compulsory deposit) out of this month's budget.
 
-        It comes out of consumption first, then savings; what is still missing becomes debt.
+        It comes out of consumption first, then savings; what is still missing becomes debt
+        (booked as informal credit; the caller books the payment itself).
         """
         hh = self.households
         from_consumption = np.minimum(amount, np.maximum(hh.consumption[households], 0.0))
@@ -268,7 +273,25 @@ class World:
         rest = amount - from_consumption
         from_savings = np.minimum(rest, np.maximum(hh.savings[households], 0.0))
         hh.savings[households] -= from_savings
-        hh.debt[households] += rest - from_savings
+        borrowed = rest - from_savings
+        hh.debt[households] += borrowed
+        self.ledger.book(Flow.INFORMAL_CREDIT, hh.village[households], borrowed)
+
+    def money_stocks(self) -> np.ndarray:
+        """Stock of each ledger stock account (rows: ``STOCK_ACCOUNTS``) per village, IDR."""
+        hh, coops = self.households, self.cooperatives
+        deposits, loans = self.per_village(hh.coop_deposit), self.per_village(hh.coop_loan)
+        stocks = np.zeros((len(STOCK_ACCOUNTS), len(self.villages)))
+        stocks[Account.HOUSEHOLDS] = self.per_village(hh.savings)
+        stocks[Account.INFORMAL_DEBT] = -self.per_village(hh.debt)
+        stocks[Account.BUSINESSES] = self.per_village(hh.business_capital)
+        stocks[Account.COOP_DEPOSITS] = deposits
+        stocks[Account.COOP_LOANS] = -loans
+        stocks[Account.COOPERATIVE] = coops.cash + loans - deposits
+        stocks[Account.BROKER_DEBT] = -self.per_village(
+            self.migrants.broker_debt.reshape(-1, self.k).sum(axis=1)
+        )
+        return stocks
 
     def account_incomes(self) -> None:
         """Income and consumption per resident, poverty (by consumption and income), village statistics."""

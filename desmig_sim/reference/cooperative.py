@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
+from desmig_sim.model.ledger import Flow
 from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.reference.household import _one
 from desmig_sim.rules import cooperative as coop_rules
@@ -68,6 +69,7 @@ class Cooperative(agents.Cooperative):
             credited += member.coop_interest
         # Interest credited to deposits is an expense of the cooperative's year.
         self.surplus_now -= credited
+        self.model.world.ledger.book_one(Flow.DEPOSIT_INTEREST, self.village_index, credited)
 
     def pay_withdrawals(self, members: list[Household]) -> None:
         """Members withdraw a share of their deposits for spending, as far as the cash allows."""
@@ -82,6 +84,7 @@ class Cooperative(agents.Cooperative):
             payout = amount * ratio
             member.coop_deposit -= payout
             member.consumption += payout
+            self.model.world.ledger.book_one(Flow.COOP_WITHDRAWAL, self.village_index, payout)
         self.cash_now -= paid
 
     def collect_repayments(self) -> set[int]:
@@ -94,6 +97,7 @@ class Cooperative(agents.Cooperative):
         cp = m.params.cooperative
         default_prob = m.world.rates.coop_default
         borrowers = [h for h in self.households() if h.coop_loan > 0]
+        ledger, v = m.world.ledger, self.village_index
         received = interest_received = written_off = 0.0
         for borrower in borrowers:
             loan, original = borrower.coop_loan, borrower.coop_loan_principal
@@ -102,6 +106,9 @@ class Cooperative(agents.Cooperative):
             if m.draw(Stream.COOPERATIVE, borrower.slot, key="default") < default_prob:
                 written_off += loan
                 repaid = 0.0
+                ledger.book_one(Flow.COOP_LOAN_REPAYMENT, v, 0.0)
+                ledger.book_one(Flow.COOP_LOAN_INTEREST, v, 0.0)
+                ledger.book_one(Flow.COOP_LOAN_DEFAULT, v, loan)
                 borrower.coop_loan = 0.0
                 borrower.coop_member = False
                 m.cooperatives.defaults[self.village_index] += 1
@@ -110,6 +117,9 @@ class Cooperative(agents.Cooperative):
                 borrower.coop_loan = float(loan - principal)
                 borrower.coop_loan_interest = float(interest)
                 interest_received += float(interest)
+                ledger.book_one(Flow.COOP_LOAN_REPAYMENT, v, principal)
+                ledger.book_one(Flow.COOP_LOAN_INTEREST, v, float(interest))
+                ledger.book_one(Flow.COOP_LOAN_DEFAULT, v, 0.0)
             # The borrower pays interest and instalment out of this month's budget.
             borrower.pay(repaid)
             received += repaid
@@ -148,6 +158,7 @@ class Cooperative(agents.Cooperative):
             m.world.tally.invested_loans[self.village_index] += amount
             granted_total += amount
         self.cash_now -= granted_total
+        m.world.ledger.book_one(Flow.COOP_LOAN, self.village_index, granted_total)
 
     def maybe_become_inactive(self, u: float) -> None:
         """The cooperative becomes inactive with a small monthly hazard (it never reopens)."""
@@ -169,6 +180,7 @@ class Cooperative(agents.Cooperative):
             payout = member.coop_deposit * share
             member.coop_deposit -= payout
             member.savings += payout
+            self.model.world.ledger.book_one(Flow.COOP_DEPOSIT_REFUND, self.village_index, payout)
         self.cash_now -= paid
 
     def share_surplus(self) -> None:
@@ -196,6 +208,7 @@ class Cooperative(agents.Cooperative):
             member.coop_dividend = dividend
             member.consumption += dividend * (1.0 - saving)
             member.savings += dividend * saving
+            m.world.ledger.book_one(Flow.SHU_DIVIDEND, self.village_index, dividend)
         self.cash_now -= paid
         self.model.cooperatives.reserves[self.village_index] += self.surplus_now - paid
         self.surplus_now = 0.0

@@ -17,6 +17,7 @@ from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.model.agents import _view
 from desmig_sim.model.effects import Boost
+from desmig_sim.model.ledger import Flow
 from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import business as business_rules
@@ -132,6 +133,7 @@ class Household(agents.Household):
         from_savings = min(rest, max(self.savings, 0.0))
         self.savings -= from_savings
         self.debt += rest - from_savings
+        self.model.world.ledger.book_one(Flow.INFORMAL_CREDIT, self.village_index, rest - from_savings)
 
     # ------------------------------------------------------------------ phase 3
     def budget(self, u_income: float, price_index: float, cooperatives_open: bool) -> float:
@@ -154,6 +156,8 @@ class Household(agents.Household):
         # Local income is consumed, except a saved share.
         self.consumption = self.local_income * (1.0 - inc.local_savings_rate)
         self.savings += self.local_income - self.consumption
+        ledger = m.world.ledger
+        ledger.book_one(Flow.LOCAL_INCOME, self.village_index, self.local_income)
         self.productive_investment = 0.0
         if self.remittances_received > 0:
             boost = m.effects.boost(Boost.PRODUCTIVE_SHARE, self.slot)
@@ -180,6 +184,8 @@ class Household(agents.Household):
             self.business_capital += float(use.productive)
             m.world.tally.productive_from_remittances += float(use.productive)
             m.world.tally.invested_remittances[self.village_index] += float(use.productive)
+            ledger.book_one(Flow.BUSINESS_INVESTMENT, self.village_index, float(use.productive))
+            ledger.book_one(Flow.DEBT_REPAYMENT, self.village_index, float(use.debt_repaid))
         if not member:
             return 0.0
         # Members deposit the month's savings and a compulsory share of local income.
@@ -188,6 +194,7 @@ class Household(agents.Household):
         self.savings = savings_before
         self.pay(compulsory)
         self.coop_deposit += deposit
+        ledger.book_one(Flow.COOP_DEPOSIT, self.village_index, deposit)
         return deposit
 
     def decide_schooling(self, month: int) -> None:
@@ -211,6 +218,7 @@ class Household(agents.Household):
         """Business revenue and profit, failure and wear; the profit is spent and saved like local income."""
         m = self.model
         bp, fx, inc = m.params.business, m.effects, m.params.income
+        ledger, v = m.world.ledger, self.village_index
         self.business_revenue = 0.0
         self.business_income = 0.0
         if self.business_capital >= bp.min_capital_idr:
@@ -232,10 +240,17 @@ class Household(agents.Household):
             if business_rules.failures(
                 m.draw(Stream.BUSINESS, self.slot, key="failure"), fx.failure_prob(self.slot)
             ):
+                ledger.book_one(Flow.BUSINESS_FAILURE, v, self.business_capital)
                 self.business_capital = 0.0
+            ledger.book_one(Flow.BUSINESS_REVENUE, v, self.business_revenue)
+            ledger.book_one(Flow.BUSINESS_RUNNING_COST, v, self.business_revenue - earned)
+            ledger.book_one(Flow.BUSINESS_PROFIT, v, earned)
             self.consumption += earned * (1.0 - inc.local_savings_rate)
             self.savings += earned * inc.local_savings_rate
+        ledger.book_one(Flow.DEPRECIATION, v, self.business_capital * bp.depreciation_per_month)
         self.business_capital *= 1.0 - bp.depreciation_per_month
+        # The month's consumption is complete: no later phase spends.
+        ledger.book_one(Flow.CONSUMPTION, v, self.consumption)
 
     def account_income(self, poverty_line: float) -> None:
         """Total income, income and consumption per resident, poverty (by consumption and by income)."""
@@ -303,6 +318,8 @@ class Household(agents.Household):
             paid = min(max(self.savings, 0.0), cost)
             self.savings -= paid
             self.debt += cost - paid
+            m.world.ledger.book_one(Flow.PROCEDURAL_PLACEMENT_COST, v, cost)
+            m.world.ledger.book_one(Flow.INFORMAL_CREDIT, v, cost - paid)
             span = mp.procedural_wait_months_max - mp.procedural_wait_months_min + 1
             u_wait = m.draw(Stream.ROUTE, self.slot, key="wait")
             wait = (mp.procedural_wait_months_min + np.floor(u_wait * span)) * fx.wait_factor[v]
@@ -337,6 +354,9 @@ class Household(agents.Household):
         if by_broker:
             # The broker's "sirih pinang" gift to the family.
             self.savings += m.params.remittance.sirih_pinang_idr
+            m.world.ledger.book_one(
+                Flow.SIRIH_PINANG, self.village_index, m.params.remittance.sirih_pinang_idr
+            )
         return route
 
     def count_down_wait(self) -> None:

@@ -16,6 +16,7 @@ from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.model.agents import _view
+from desmig_sim.model.ledger import Flow
 from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import remittance as remittance_rules
@@ -62,7 +63,9 @@ class Migrant(agents.Migrant):
         self.departure_month = m.month
         self.contract_end_month = m.month + (0 if non_procedural else ab.contract_months)
         # Non-procedural migrants owe the broker the cost of the trip.
-        self.broker_debt = r.broker_debt_idr if non_procedural else 0.0
+        owed = r.broker_debt_idr if non_procedural else 0.0
+        m.world.ledger.book_one(Flow.BROKER_PLACEMENT_DEBT, self.home.village_index, owed - self.broker_debt)
+        self.broker_debt = owed
         self.trips += 1
         m.note_abroad(self.slot, True)
 
@@ -86,6 +89,10 @@ class Migrant(agents.Migrant):
             )[0]
         )
         deduction = remittance_rules.broker_deduction(wage, debt, r.broker_debt_repayment_share)
+        ledger, village = m.world.ledger, self.home.village_index
+        ledger.book_one(Flow.WAGE_ABROAD, village, wage)
+        ledger.book_one(Flow.BROKER_DEBT_INTEREST, village, debt - self.broker_debt)
+        ledger.book_one(Flow.BROKER_DEDUCTION, village, deduction)
         self.broker_debt = float(debt - deduction)
         self.wage = float(wage - deduction)
 
@@ -111,6 +118,11 @@ class Migrant(agents.Migrant):
         fees, losses = remittance_rules.channel_costs(sent, self.channel, r.formal_fee_share, lost)
         self.remitted = float(sent)
         self.home.receive_remittance(float(sent - fees - losses))
+        ledger, village = m.world.ledger, self.home.village_index
+        ledger.book_one(Flow.REMITTANCE_RECEIVED, village, sent - fees - losses)
+        ledger.book_one(Flow.TRANSFER_FEE, village, fees)
+        ledger.book_one(Flow.TRANSFER_LOSS, village, losses)
+        ledger.book_one(Flow.KEPT_ABROAD, village, self.wage - sent)
         return float(sent), float(fees + losses)
 
     # ------------------------------------------------------------------ phase 9
@@ -141,6 +153,8 @@ class Migrant(agents.Migrant):
     def come_home(self, fate: abroad_rules.Fate) -> None:
         """Leave the work abroad: dead, deported or returned; the household counts them again."""
         home = self.home
+        # Debt to brokers is not collected once the migrant is home (or dead): the brokers' loss.
+        self.model.world.ledger.book_one(Flow.BROKER_DEBT_CANCELLED, home.village_index, self.broker_debt)
         self.broker_debt = 0.0
         self.wage = 0.0
         home.abroad_count -= 1

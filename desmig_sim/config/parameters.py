@@ -377,9 +377,9 @@ class RemittanceParams(_Section):
         ge=0.0,
         le=0.1,
         source=(
-            "assumption: no source on interest on recruitment debt; set at the cooperative loan rate"
-            " (2%/month, ref:peluangnews-2026-pintu-air) as a floor for informal credit; sensitivity 0-0.1"
-            " (0 = the debt is a fixed sum, as before)"
+            "assumption: no source on interest on recruitment debt; set at the credit unions' nominal"
+            " rate (2%/month flat, ref:peluangnews-2026-pintu-air) as a floor for informal credit;"
+            " sensitivity 0-0.1 (0 = the debt is a fixed sum, as before)"
         ),
         description=(
             "Monthly interest on the debt a non-procedural migrant owes the broker, added before each"
@@ -854,13 +854,16 @@ class CooperativeParams(_Section):
         description="Share of their deposits members withdraw each month for spending (as cash allows).",
     )
     loan_rate_per_month: float = param(
-        0.02,
+        0.0369,
         unit="share of outstanding principal/month",
         ge=0.0,
         le=0.2,
         source=(
-            "ref:peluangnews-2026-pintu-air [V]: Kopdit Pintu Air 2%/month (flat before 2026, on the"
-            " declining balance from January 2026)"
+            "ref:peluangnews-2026-pintu-air [D]: Kopdit Pintu Air charged 2%/month *flat* (on the"
+            " original principal) before 2026, i.e. 0.24 x principal over a 12-month loan; on the"
+            " declining balance with equal instalments the same interest is 0.24 / 6.5 = 3.69%/month"
+            " (was 0.02 on the declining balance: half what the source gives; 2% on the declining"
+            " balance applies only from January 2026)"
         ),
         description=(
             "Interest on the outstanding loan balance (declining balance), paid monthly by the borrower"

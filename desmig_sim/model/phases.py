@@ -82,7 +82,7 @@ def allocate_budgets(world: World) -> None:
     inc, b, cp = p.income, p.budget, p.cooperative
     u = world.streams.uniform(Stream.INCOME, world.month, hh.count)
     hh.local_income = budget_rules.local_income(
-        world.resident_income_base(), world.price_index(), u, inc.income_shock_sd
+        world.resident_income_base(), world.local_income_level(), u, inc.income_shock_sd
     )
     members = np.flatnonzero(world.active_members()) if world.cooperatives.active.any() else None
     savings_before = hh.savings[members] if members is not None else None

@@ -33,8 +33,12 @@ from desmig_sim.model.initial_state import (
 )
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
 from desmig_sim.model.tally import MonthTally
+from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import migration as migration_rules
 from desmig_sim.rules.inequality import VillageGroups, VillageStats
+
+#: The one slot of a draw made once for the whole world (a year's drought).
+_FIRST_SLOT = np.zeros(1, dtype=np.int64)
 
 
 @dataclass
@@ -172,6 +176,33 @@ class World:
     def price_index(self) -> float:
         """Price level relative to the start month (poverty line and nominal local incomes)."""
         return (1.0 + self.params.income.price_growth_per_year) ** ((max(self.month, 1) - 1) / 12.0)
+
+    def drought_loss(self) -> float:
+        """Share of farm income lost to drought this month (0 in a normal year).
+
+        A calendar year is a drought year with ``income.drought_prob_per_year``: one draw a year from
+        the ``climate`` stream, keyed by the calendar year, so every month of the year, both engines
+        and every scenario run on the same seed see the same drought years. A scenario's ``drought``
+        event imposes one; in a year with both, the larger loss applies.
+        """
+        inc = self.params.income
+        year = (parse_year_month(self.start) + max(self.month, 1) - 1) // 12
+        u = self.streams.uniform(Stream.CLIMATE, year, _FIRST_SLOT, key="drought")[0]
+        drawn = inc.drought_farm_income_loss if u < inc.drought_prob_per_year else 0.0
+        imposed = self.conditions.drought_severity if self.conditions is not None else 0.0
+        return max(drawn, imposed)
+
+    def local_income_level(self) -> float:
+        """This month's local income relative to the base: prices, the harvest season and drought."""
+        inc = self.params.income
+        season = budget_rules.farm_income_factor(
+            self.calendar_month(),
+            inc.farm_income_share,
+            inc.harvest_seasonality,
+            inc.harvest_month,
+            self.drought_loss(),
+        )
+        return self.price_index() * season
 
     def poverty_line(self) -> float:
         """Poverty line this month, IDR per person per month."""

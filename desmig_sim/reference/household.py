@@ -134,19 +134,19 @@ class Household(agents.Household):
         self.debt += rest - from_savings
 
     # ------------------------------------------------------------------ phase 3
-    def budget(self, u_income: float, price_index: float, cooperatives_open: bool) -> float:
+    def budget(self, u_income: float, income_level: float, cooperatives_open: bool) -> float:
         """Earn local income and use this month's remittances; returns the cooperative deposit.
 
         Args:
             u_income: This household's draw of the month's income shock.
-            price_index: Price level relative to the start.
+            income_level: Local income relative to the base this month (prices, season, drought).
             cooperatives_open: Whether any cooperative is active (members deposit and invest more).
         """
         m = self.model
         inc, b, cp = m.params.income, m.params.budget, m.params.cooperative
         self.local_income = float(
             budget_rules.local_income(
-                self.local_income_pc_base * self.residents, price_index, u_income, inc.income_shock_sd
+                self.local_income_pc_base * self.residents, income_level, u_income, inc.income_shock_sd
             )
         )
         member = cooperatives_open and self.is_active_member

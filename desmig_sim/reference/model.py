@@ -148,11 +148,11 @@ class ReferenceModel(DesmigratifModel):
         """Phase 3: each household budgets; members' deposits go to the cooperative; schooling."""
         u = self.streams.uniform(Stream.INCOME, self.month, self.households.count)
         cooperatives_open = bool(self.cooperatives.active.any())
-        price_index = self.world.price_index()
+        income_level = self.world.local_income_level()
         for village, households in enumerate(self._villages):
             deposits = 0.0
             for household in households:
-                deposits += household.budget(u[household.slot], price_index, cooperatives_open)
+                deposits += household.budget(u[household.slot], income_level, cooperatives_open)
             if cooperatives_open:
                 self.cooperatives.cash[village] += deposits
         if self.world.calendar_month() == self.params.schooling.school_year_start_month:

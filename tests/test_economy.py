@@ -12,7 +12,7 @@ from desmig_sim.config.scenario import scenario_from_dict
 from desmig_sim.core import calendar
 from desmig_sim.core.errors import ScenarioError
 from desmig_sim.model.world import World
-from desmig_sim.rules import budget
+from desmig_sim.rules import budget, business
 from tests.helpers import run_pooled, scenario_data, small_scenario
 
 MONTHS = np.arange(1, 13)
@@ -142,3 +142,49 @@ def test_an_imposed_drought_lowers_local_income_and_raises_aspirations() -> None
         dry.loc[year_2018, "departures_non_procedural"].sum()
         > normal.loc[year_2018, "departures_non_procedural"].sum()
     ), "more households leave with brokers in the drought year"
+
+
+# ---------------------------------------------------------------------------- the village market
+class TestDemandLimit:
+    def test_no_crowding_up_to_the_capacity(self) -> None:
+        multiplier = business.demand_multiplier(np.array([0.0, 5.0, 10.0]), np.array([10.0, 10.0, 10.0]), 1.0)
+        np.testing.assert_array_equal(multiplier, [1.0, 1.0, 1.0], err_msg="no crowding within the capacity")
+
+    @pytest.mark.parametrize("elasticity", [0.5, 1.0, 2.0])
+    def test_returns_fall_beyond_the_capacity(self, elasticity: float) -> None:
+        firms = np.array([10.0, 20.0, 40.0])
+        multiplier = business.demand_multiplier(firms, np.full(3, 10.0), elasticity)
+        assert np.all(np.diff(multiplier) < 0), "more businesses beyond the capacity: lower returns each"
+        np.testing.assert_allclose(multiplier, (10.0 / firms) ** elasticity)
+        if elasticity == 1.0:
+            np.testing.assert_allclose(
+                firms * multiplier, 10.0, err_msg="elasticity 1: a fixed village market"
+            )
+
+    def test_elasticity_zero_is_no_constraint(self) -> None:
+        multiplier = business.demand_multiplier(np.array([100.0, 1.0]), np.array([1.0, 0.0]), 0.0)
+        np.testing.assert_array_equal(multiplier, [1.0, 1.0], err_msg="elasticity 0: no demand limit")
+
+    def test_capacity_follows_real_consumption(self) -> None:
+        base = np.array([100.0, 100.0, 0.0])
+        capacity = business.market_capacity(np.full(3, 300.0), np.array([110.0, 55.0, 7.0]), base, 1.1, 0.2)
+        np.testing.assert_allclose(capacity, [60.0, 30.0, 60.0], err_msg="capacity scales with real demand")
+
+
+def test_a_crowded_market_lowers_the_enterprise_components_business_income() -> None:
+    """The same runs (common random numbers) with and without the demand limit."""
+
+    def business_income(elasticity: float, capacity: float) -> float:
+        overrides = {
+            "parameters.business.crowding_elasticity": elasticity,
+            "parameters.business.market_capacity_share": capacity,
+        }
+        rows = run_pooled(
+            small_scenario("productive_enterprise", households=100, months=36, overrides=overrides), 2
+        )
+        return float(rows["business_profit"].sum())
+
+    free = business_income(0.0, 0.2)
+    assert business_income(1.0, 0.05) < 0.8 * free, "a small market cuts business income"
+    assert business_income(0.5, 0.05) < free, "partial crowding cuts it too"
+    assert business_income(1.0, 2.0) == free, "a market larger than the village's businesses does not bind"

@@ -850,6 +850,35 @@ class BusinessParams(_Section):
         source="assumption",
         description="Capital that creates one local job beyond the owner's own.",
     )
+    market_capacity_share: float = param(
+        0.2,
+        unit="businesses per household",
+        ge=0.01,
+        le=2.0,
+        source=(
+            "assumption: no source on how many household enterprises an NTT village's market supports;"
+            " 0.2 is twice the starting share of households with a business (sensitivity range 0.1-1;"
+            " ref:antara-ntt-2017-desmigratif [V] and the evaluations name weak marketing as a limit)"
+        ),
+        description=(
+            "Businesses per household the village market supports at the village's starting real"
+            " consumption; the capacity grows and shrinks with the village's real consumption."
+        ),
+    )
+    crowding_elasticity: float = param(
+        0.5,
+        unit="elasticity",
+        ge=0.0,
+        le=2.0,
+        source=(
+            "assumption: 0 means no demand limit, 1 a fixed village market in which more businesses"
+            " only share the same sales; 0.5 between the two (range 0-1)"
+        ),
+        description=(
+            "How strongly businesses beyond the market's capacity lower each other's returns: the"
+            " return multiplier is min(1, capacity / businesses) ** elasticity."
+        ),
+    )
 
 
 class CooperativeParams(_Section):

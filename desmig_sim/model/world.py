@@ -34,6 +34,7 @@ from desmig_sim.model.initial_state import (
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
 from desmig_sim.model.tally import MonthTally
 from desmig_sim.rules import budget as budget_rules
+from desmig_sim.rules import business as business_rules
 from desmig_sim.rules import migration as migration_rules
 from desmig_sim.rules.inequality import VillageGroups, VillageStats
 
@@ -88,6 +89,8 @@ class World:
     #: Children in school and children, per village (set each school year).
     school_totals: tuple[np.ndarray, np.ndarray] = field(default_factory=lambda: (np.zeros(0), np.zeros(0)))
     tally: MonthTally = field(default_factory=lambda: MonthTally(villages=0))
+    #: Consumption of each village at month 0 (start prices): the market's starting demand.
+    base_consumption: np.ndarray = field(default_factory=lambda: np.zeros(0))
     #: Deaths and deportations per village in each of the last 12 months (by month % 12).
     risk_events: np.ndarray = field(default_factory=lambda: np.zeros((12, 0)))
     abroad_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -155,6 +158,9 @@ class World:
         world.decide_schooling(0)
         households.local_income = households.local_income_pc_base * world.residents()
         households.consumption = households.local_income * (1.0 - params.income.local_savings_rate)
+        world.base_consumption = np.bincount(
+            households.village, weights=households.consumption, minlength=n_villages
+        )
         world.account_incomes()
         return world
 
@@ -203,6 +209,23 @@ class World:
             self.drought_loss(),
         )
         return self.price_index() * season
+
+    def business_demand(self, consumption: np.ndarray, businesses: np.ndarray) -> np.ndarray:
+        """Multiplier on business returns in each village from the limits of its market.
+
+        Args:
+            consumption: Each village's consumption this month, before business profits.
+            businesses: Each village's active businesses.
+        """
+        bp = self.params.business
+        capacity = business_rules.market_capacity(
+            np.diff(self.village_offsets).astype(float),
+            consumption,
+            self.base_consumption,
+            self.price_index(),
+            bp.market_capacity_share,
+        )
+        return business_rules.demand_multiplier(businesses.astype(float), capacity, bp.crowding_elasticity)
 
     def poverty_line(self) -> float:
         """Poverty line this month, IDR per person per month."""

@@ -204,8 +204,13 @@ class Household(agents.Household):
         self.children_in_school = in_school
 
     # ------------------------------------------------------------------ phase 5
-    def run_business(self, cooperatives_exist: bool) -> None:
-        """Business revenue and profit, failure and wear; the profit is spent and saved like local income."""
+    def run_business(self, cooperatives_exist: bool, demand: float) -> None:
+        """Business revenue and profit, failure and wear; the profit is spent and saved like local income.
+
+        Args:
+            cooperatives_exist: Whether any cooperative exists (members market jointly).
+            demand: Its village market's multiplier on business returns (1: no crowding).
+        """
         m = self.model
         bp, fx, inc = m.params.business, m.effects, m.params.income
         self.business_revenue = 0.0
@@ -216,6 +221,7 @@ class Household(agents.Household):
                 multiplier = multiplier * (
                     1.0 + m.params.cooperative.marketing_uplift * self.is_active_member
                 )
+            multiplier = multiplier * demand
             revenue = business_rules.business_income(
                 _one(self.business_capital),
                 bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, self.slot),

@@ -338,7 +338,7 @@ def test_a_failing_business_loses_its_capital_but_keeps_the_months_income(model:
     bp, inc = model.params.business, model.params.income
     household.business_capital = 10 * bp.min_capital_idr
     household.consumption = household.savings = 0.0
-    household.run_business(cooperatives_exist=False)
+    household.run_business(cooperatives_exist=False, demand=1.0)
     assert household.business_capital == 0.0, "a failed business loses its capital"
     earned = household.business_income
     assert earned >= 0.0, "business income is never negative"

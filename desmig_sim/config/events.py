@@ -1,4 +1,4 @@
-"""Exogenous inputs as dated events: wages abroad, the exchange rate, moratoria, border closures.
+"""Exogenous inputs as dated events: wages abroad, the exchange rate, moratoria, border closures, droughts.
 
 Scenario files list events under ``[[events]]`` with a ``kind``. Each month the model asks
 :func:`conditions_at` for the conditions in force; events never draw random numbers.
@@ -126,10 +126,44 @@ class BorderClosure(_Window):
     )
 
 
+class Drought(_Event):
+    """A drought year imposed by the scenario: the year's farm income is cut (El Niño years hit NTT).
+
+    Random drought years are drawn as well (``income.drought_prob_per_year``); in a year with both,
+    the larger loss applies, never their sum.
+    """
+
+    kind: Literal["drought"]
+    year: int = param(
+        ...,
+        unit="calendar year",
+        ge=1900,
+        le=2200,
+        source="assumption: a scenario input",
+        description="Calendar year of the drought (January to December).",
+    )
+    severity: float = param(
+        0.4,
+        unit="share of farm income",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "ref:jakartapost-2016-ntt-drought [V]: ~40% of the cornfields of Timor Tengah Selatan in"
+            " severe drought (El Niño, Feb 2016)"
+        ),
+        description="Share of the year's farm income lost.",
+    )
+
+
 Event = Annotated[
-    MinimumWageStep | ExchangeRateChange | Moratorium | BorderClosure,
+    MinimumWageStep | ExchangeRateChange | Moratorium | BorderClosure | Drought,
     Field(discriminator="kind"),
 ]
+
+#: Every event type, in the order the docs list them.
+EVENT_TYPES = (MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure, Drought)
+#: The ``kind`` of every event type.
+EVENT_KINDS = frozenset(event.model_fields["kind"].annotation.__args__[0] for event in EVENT_TYPES)
 
 
 @dataclass(frozen=True)
@@ -142,6 +176,8 @@ class Conditions:
     departure_factor: float = 1.0
     return_multiplier: float = 1.0
     wage_factor: float = 1.0
+    #: Share of farm income lost to a drought the scenario imposes this year (0: none).
+    drought_severity: float = 0.0
 
 
 def _in_window(event: _Window, month: int) -> bool:
@@ -167,11 +203,12 @@ def conditions_at(
     Returns:
         The latest wage and exchange rate dated at or before the month (of two events with the
         same date, the one listed later, so that a scenario can override its parent's event), and
-        the product of the factors of every window event in force.
+        the product of the factors of every window event in force, and the largest severity of
+        the drought events of the month's calendar year.
     """
     wage_date, fx_date = -1, -1
     factors = {"procedural_application_factor": 1.0, "departure_factor": 1.0}
-    factors |= {"return_multiplier": 1.0, "wage_factor": 1.0}
+    factors |= {"return_multiplier": 1.0, "wage_factor": 1.0, "drought_severity": 0.0}
     for event in events:
         if isinstance(event, MinimumWageStep):
             date = parse_year_month(event.date)
@@ -187,4 +224,6 @@ def conditions_at(
             factors["departure_factor"] *= event.departure_factor
             factors["return_multiplier"] *= event.return_multiplier
             factors["wage_factor"] *= event.wage_factor
+        elif isinstance(event, Drought) and event.year == absolute_month // 12:
+            factors["drought_severity"] = max(factors["drought_severity"], event.severity)
     return Conditions(min_wage_myr=min_wage_myr, idr_per_myr=idr_per_myr, **factors)

@@ -219,6 +219,74 @@ class IncomeParams(_Section):
         source="assumption",
         description="Share of local income a household saves each month.",
     )
+    farm_income_share: float = param(
+        0.6,
+        unit="share of local income",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption (ref:fox-2010-ntt-food-security [V]: over 85% of NTT's people live from farming,"
+            " fishing or livestock; ref:irin-2011-ntt-drought [V]: ~80% farm; the rest of local income is"
+            " casual wage work and trade)"
+        ),
+        description=(
+            "Share of local income that comes from the household's own farm (rain-fed maize): the part"
+            " that follows the harvest season and that droughts cut; 0 turns both off."
+        ),
+    )
+    harvest_seasonality: float = param(
+        0.3,
+        unit="share of farm income (amplitude)",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption (ref:fox-2010-ntt-food-security [V]: one maize harvest a year decides most"
+            " farmers' year; stored maize smooths part of it, and consumption in the model follows"
+            " income, so the amplitude is kept moderate; range 0-1)"
+        ),
+        description=(
+            "Amplitude of the yearly farm-income cycle: farm income is multiplied by"
+            " 1 + amplitude * cos(2 pi (month - harvest_month) / 12), which averages 1 over a year"
+            " (0: no season)."
+        ),
+    )
+    harvest_month: int = param(
+        4,
+        unit="calendar month (1-12)",
+        ge=1,
+        le=12,
+        source=(
+            "ref:irin-2011-ntt-drought [V]: four months of rain, planting in October, harvest in April;"
+            " ref:jakartapost-2016-ntt-drought [V]: planting normally in December"
+        ),
+        description="Calendar month in which farm income peaks (the main wet-season maize harvest).",
+    )
+    drought_prob_per_year: float = param(
+        0.25,
+        unit="probability/year",
+        ge=0.0,
+        le=0.6,
+        source=(
+            "ref:apsn-2009-rote-harvest, ref:fox-2010-ntt-food-security, ref:jakartapost-2016-ntt-drought"
+            " [D]: harvests failed across NTT or large parts of it in 2009, 2010 and 2015-16 (El Niño), and"
+            " El Niño dry seasons again in 2019 and 2023 [M]: about 4-5 years in 15, ~0.25/yr (range 0-0.6)"
+        ),
+        description=(
+            "Yearly chance that a calendar year is a drought year in every simulated village (one draw"
+            " a year from the `climate` stream, the same in every scenario run on a seed)."
+        ),
+    )
+    drought_farm_income_loss: float = param(
+        0.4,
+        unit="share of farm income",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "ref:jakartapost-2016-ntt-drought [D]: ~40% of Timor Tengah Selatan's 78,000 ha of cornfield"
+            " in severe drought (Feb 2016), read as 40% of the year's farm income lost (range 0-1)"
+        ),
+        description="Share of farm income lost in each month of a randomly drawn drought year.",
+    )
 
 
 class RemittanceParams(_Section):
@@ -809,6 +877,35 @@ class BusinessParams(_Section):
         ge=1.0,
         source="assumption",
         description="Capital that creates one local job beyond the owner's own.",
+    )
+    market_capacity_share: float = param(
+        0.2,
+        unit="businesses per household",
+        ge=0.01,
+        le=2.0,
+        source=(
+            "assumption: no source on how many household enterprises an NTT village's market supports;"
+            " 0.2 is twice the starting share of households with a business (sensitivity range 0.1-1;"
+            " ref:antara-ntt-2017-desmigratif [V] and the evaluations name weak marketing as a limit)"
+        ),
+        description=(
+            "Businesses per household the village market supports at the village's starting real"
+            " consumption; the capacity grows and shrinks with the village's real consumption."
+        ),
+    )
+    crowding_elasticity: float = param(
+        0.5,
+        unit="elasticity",
+        ge=0.0,
+        le=2.0,
+        source=(
+            "assumption: 0 means no demand limit, 1 a fixed village market in which more businesses"
+            " only share the same sales; 0.5 between the two (range 0-1)"
+        ),
+        description=(
+            "How strongly businesses beyond the market's capacity lower each other's returns: the"
+            " return multiplier is min(1, capacity / businesses) ** elasticity."
+        ),
     )
 
 

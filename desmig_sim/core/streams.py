@@ -51,6 +51,8 @@ class Stream(StrEnum):
     KNOWLEDGE = "knowledge"
     SCHOOLING = "schooling"
     PROGRAMME = "programme"
+    #: Drought years: one draw per calendar year (the year is passed as the month).
+    CLIMATE = "climate"
 
 
 def stable_hash(name: str) -> int:

@@ -98,6 +98,8 @@ class OutcomeRecorder:
         firm_village = hh.village[firms]
         row[:, col["businesses_active"]] = pooled(np.bincount(firm_village, minlength=nv))
         row[:, col["local_jobs"]] = pooled(np.bincount(firm_village, weights=jobs, minlength=nv))
+        row[:, col["local_earnings"]] = pooled(per_village(hh.local_income))
+        row[:, col["business_profit"]] = pooled(per_village(hh.business_income))
         row[:, col["children_in_school_share"]] = _share(
             pooled(world.school_totals[0]), pooled(world.school_totals[1])
         )

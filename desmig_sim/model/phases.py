@@ -92,7 +92,7 @@ def allocate_budgets(world: World) -> None:
     inc, b, cp = p.income, p.budget, p.cooperative
     u = world.streams.uniform(Stream.INCOME, world.month, hh.count)
     hh.local_income = budget_rules.local_income(
-        world.resident_income_base(), world.price_index(), u, inc.income_shock_sd
+        world.resident_income_base(), world.local_income_level(), u, inc.income_shock_sd
     )
     members = np.flatnonzero(world.active_members()) if world.cooperatives.active.any() else None
     savings_before = hh.savings[members] if members is not None else None
@@ -163,14 +163,20 @@ def run_cooperatives(world: World) -> None:
 
 
 def run_businesses(world: World) -> None:
-    """Phase 5: business revenue and profit, failures and wear; then household income and poverty."""
+    """Phase 5: business revenue within the village market's limits, profit, failures, wear; then income."""
     hh, bp, fx = world.households, world.params.business, world.effects
     firms = np.flatnonzero(hh.business_capital >= bp.min_capital_idr)
-    multiplier = world.potential[hh.village[firms]]
+    firm_village = hh.village[firms]
+    nv = len(world.villages)
+    demand = world.business_demand(
+        np.bincount(hh.village, weights=hh.consumption, minlength=nv), np.bincount(firm_village, minlength=nv)
+    )
+    multiplier = world.potential[firm_village]
     if world.cooperatives.exists.any():
         multiplier = multiplier * (
             1.0 + world.params.cooperative.marketing_uplift * world.active_members()[firms]
         )
+    multiplier = multiplier * demand[firm_village]
     u = world.streams.uniform(Stream.BUSINESS, world.month, firms)
     hh.business_revenue.fill(0.0)
     hh.business_revenue[firms] = business_rules.business_income(

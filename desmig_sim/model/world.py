@@ -32,8 +32,13 @@ from desmig_sim.model.initial_state import (
 from desmig_sim.model.ledger import STOCK_ACCOUNTS, Account, Flow, Ledger
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
 from desmig_sim.model.tally import MonthTally
+from desmig_sim.rules import budget as budget_rules
+from desmig_sim.rules import business as business_rules
 from desmig_sim.rules import migration as migration_rules
 from desmig_sim.rules.inequality import VillageGroups, VillageStats
+
+#: The one slot of a draw made once for the whole world (a year's drought).
+_FIRST_SLOT = np.zeros(1, dtype=np.int64)
 
 
 @dataclass
@@ -85,6 +90,8 @@ class World:
     tally: MonthTally = field(default_factory=lambda: MonthTally(villages=0))
     #: The money ledger: every flow booked by the phases, and the accounts' stocks each month.
     ledger: Ledger = field(default_factory=lambda: Ledger(0, np.zeros((len(STOCK_ACCOUNTS), 0))))
+    #: Consumption of each village at month 0 (start prices): the market's starting demand.
+    base_consumption: np.ndarray = field(default_factory=lambda: np.zeros(0))
     #: Deaths and deportations per village in each of the last 12 months (by month % 12).
     risk_events: np.ndarray = field(default_factory=lambda: np.zeros((12, 0)))
     abroad_mask: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -154,6 +161,9 @@ class World:
         world.decide_schooling(0)
         households.local_income = households.local_income_pc_base * world.residents()
         households.consumption = households.local_income * (1.0 - params.income.local_savings_rate)
+        world.base_consumption = np.bincount(
+            households.village, weights=households.consumption, minlength=n_villages
+        )
         world.account_incomes()
         world.ledger = Ledger(n_villages, world.money_stocks())
         return world
@@ -176,6 +186,50 @@ class World:
     def price_index(self) -> float:
         """Price level relative to the start month (poverty line and nominal local incomes)."""
         return (1.0 + self.params.income.price_growth_per_year) ** ((max(self.month, 1) - 1) / 12.0)
+
+    def drought_loss(self) -> float:
+        """Share of farm income lost to drought this month (0 in a normal year).
+
+        A calendar year is a drought year with ``income.drought_prob_per_year``: one draw a year from
+        the ``climate`` stream, keyed by the calendar year, so every month of the year, both engines
+        and every scenario run on the same seed see the same drought years. A scenario's ``drought``
+        event imposes one; in a year with both, the larger loss applies.
+        """
+        inc = self.params.income
+        year = (parse_year_month(self.start) + max(self.month, 1) - 1) // 12
+        u = self.streams.uniform(Stream.CLIMATE, year, _FIRST_SLOT, key="drought")[0]
+        drawn = inc.drought_farm_income_loss if u < inc.drought_prob_per_year else 0.0
+        imposed = self.conditions.drought_severity if self.conditions is not None else 0.0
+        return max(drawn, imposed)
+
+    def local_income_level(self) -> float:
+        """This month's local income relative to the base: prices, the harvest season and drought."""
+        inc = self.params.income
+        season = budget_rules.farm_income_factor(
+            self.calendar_month(),
+            inc.farm_income_share,
+            inc.harvest_seasonality,
+            inc.harvest_month,
+            self.drought_loss(),
+        )
+        return self.price_index() * season
+
+    def business_demand(self, consumption: np.ndarray, businesses: np.ndarray) -> np.ndarray:
+        """Multiplier on business returns in each village from the limits of its market.
+
+        Args:
+            consumption: Each village's consumption this month, before business profits.
+            businesses: Each village's active businesses.
+        """
+        bp = self.params.business
+        capacity = business_rules.market_capacity(
+            np.diff(self.village_offsets).astype(float),
+            consumption,
+            self.base_consumption,
+            self.price_index(),
+            bp.market_capacity_share,
+        )
+        return business_rules.demand_multiplier(businesses.astype(float), capacity, bp.crowding_elasticity)
 
     def poverty_line(self) -> float:
         """Poverty line this month, IDR per person per month."""

@@ -136,19 +136,19 @@ class Household(agents.Household):
         self.model.world.ledger.book_one(Flow.INFORMAL_CREDIT, self.village_index, rest - from_savings)
 
     # ------------------------------------------------------------------ phase 3
-    def budget(self, u_income: float, price_index: float, cooperatives_open: bool) -> float:
+    def budget(self, u_income: float, income_level: float, cooperatives_open: bool) -> float:
         """Earn local income and use this month's remittances; returns the cooperative deposit.
 
         Args:
             u_income: This household's draw of the month's income shock.
-            price_index: Price level relative to the start.
+            income_level: Local income relative to the base this month (prices, season, drought).
             cooperatives_open: Whether any cooperative is active (members deposit and invest more).
         """
         m = self.model
         inc, b, cp = m.params.income, m.params.budget, m.params.cooperative
         self.local_income = float(
             budget_rules.local_income(
-                self.local_income_pc_base * self.residents, price_index, u_income, inc.income_shock_sd
+                self.local_income_pc_base * self.residents, income_level, u_income, inc.income_shock_sd
             )
         )
         member = cooperatives_open and self.is_active_member
@@ -214,8 +214,13 @@ class Household(agents.Household):
         self.children_in_school = in_school
 
     # ------------------------------------------------------------------ phase 5
-    def run_business(self, cooperatives_exist: bool) -> None:
-        """Business revenue and profit, failure and wear; the profit is spent and saved like local income."""
+    def run_business(self, cooperatives_exist: bool, demand: float) -> None:
+        """Business revenue and profit, failure and wear; the profit is spent and saved like local income.
+
+        Args:
+            cooperatives_exist: Whether any cooperative exists (members market jointly).
+            demand: Its village market's multiplier on business returns (1: no crowding).
+        """
         m = self.model
         bp, fx, inc = m.params.business, m.effects, m.params.income
         ledger, v = m.world.ledger, self.village_index
@@ -227,6 +232,7 @@ class Household(agents.Household):
                 multiplier = multiplier * (
                     1.0 + m.params.cooperative.marketing_uplift * self.is_active_member
                 )
+            multiplier = multiplier * demand
             revenue = business_rules.business_income(
                 _one(self.business_capital),
                 bp.return_per_month + fx.boost(Boost.BUSINESS_RETURN, self.slot),

@@ -42,7 +42,8 @@ class ReferenceModel(DesmigratifModel):
        ``household.decide_schooling(...)``.
     4. ``for cooperative in cooperatives: cooperative.operate()``, then
        ``maybe_become_inactive(...)`` and ``wind_down()``.
-    5. ``for household in households: household.run_business(...)``, then
+    5. the village markets (:meth:`_village_market`), then
+       ``for household in households: household.run_business(...)``, then
        ``household.account_income(...)``; then the village statistics (:mod:`.village`).
     6. ``for household in households: household.form_intention(...)``
     7. ``for household in aspiring households: household.choose_route(...)``
@@ -148,11 +149,11 @@ class ReferenceModel(DesmigratifModel):
         """Phase 3: each household budgets; members' deposits go to the cooperative; schooling."""
         u = self.streams.uniform(Stream.INCOME, self.month, self.households.count)
         cooperatives_open = bool(self.cooperatives.active.any())
-        price_index = self.world.price_index()
+        income_level = self.world.local_income_level()
         for village, households in enumerate(self._villages):
             deposits = 0.0
             for household in households:
-                deposits += household.budget(u[household.slot], price_index, cooperatives_open)
+                deposits += household.budget(u[household.slot], income_level, cooperatives_open)
             if cooperatives_open:
                 self.cooperatives.cash[village] += deposits
         if self.world.calendar_month() == self.params.schooling.school_year_start_month:
@@ -185,8 +186,9 @@ class ReferenceModel(DesmigratifModel):
     def run_businesses(self) -> None:
         """Phase 5: each household's business; then incomes, poverty and village statistics."""
         cooperatives_exist = bool(self.cooperatives.exists.any())
+        demand = self.world.business_demand(*self._village_market())
         for household in self._household_agents:
-            household.run_business(cooperatives_exist)
+            household.run_business(cooperatives_exist, float(demand[household.village_index]))
         poverty_line = self.world.poverty_line()
         for household in self._household_agents:
             household.account_income(poverty_line)
@@ -270,6 +272,19 @@ class ReferenceModel(DesmigratifModel):
             household.update_knowledge(u[household.slot])
 
     # ------------------------------------------------------------------ village level
+    def _village_market(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each village's consumption so far this month and its active businesses (slot order)."""
+        min_capital = self.params.business.min_capital_idr
+        consumption = np.zeros(len(self.villages))
+        businesses = np.zeros(len(self.villages), dtype=np.int64)
+        for village, households in enumerate(self._villages):
+            spent, firms = 0.0, 0
+            for household in households:
+                spent += household.consumption
+                firms += household.business_capital >= min_capital
+            consumption[village], businesses[village] = spent, firms
+        return consumption, businesses
+
     def village_risk(self, village: int) -> float:
         """Perceived risk of migrating in a village: its deaths and deportations over the last 12 months."""
         recent = 0.0

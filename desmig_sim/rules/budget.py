@@ -12,6 +12,7 @@ investment) in proportion, so that poorer receiving households invest a smaller 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,17 +92,42 @@ def uniform_shock(u: np.ndarray | float, sd: float) -> np.ndarray:
 
 def local_income(
     base_income: np.ndarray,
-    price_index: float,
+    income_level: float,
     u: np.ndarray,
     shock_sd: float,
 ) -> np.ndarray:
     """This month's local (farm and wage) income of each household.
 
-    The base income of the household's residents at start prices, indexed to prices, times a
-    mean-one uniform shock (harvest and casual-work variability) drawn from ``u``.
+    The base income of the household's residents at start prices, times the month's income level
+    (the price index times the season's and drought's :func:`farm_income_factor`), times a
+    mean-one uniform shock (local harvest and casual-work variability) drawn from ``u``.
     """
     income = uniform_shock(u, shock_sd)
     income += 1.0
-    income *= price_index
+    income *= income_level
     income *= base_income
     return income
+
+
+def farm_income_factor(
+    calendar_month: int,
+    farm_share: float,
+    seasonality: float,
+    harvest_month: int,
+    drought_loss: float,
+) -> float:
+    """Multiplier on local income from the harvest season and a drought: 1 on average over a normal year.
+
+    The farm part of local income (``farm_share``) follows one harvest a year: it is multiplied by
+    ``1 + seasonality * cos(2 pi (calendar_month - harvest_month) / 12)``, whose mean over the twelve
+    months is 1, and by ``1 - drought_loss`` in a drought year. The rest (wage work, trade) is flat.
+
+    Args:
+        calendar_month: Calendar month of the step (1-12).
+        farm_share: Share of local income from the household's farm.
+        seasonality: Amplitude of the farm-income cycle (0: no season).
+        harvest_month: Calendar month of the harvest (the peak of farm income).
+        drought_loss: Share of farm income lost to drought this year (0: no drought).
+    """
+    season = 1.0 + seasonality * math.cos(2.0 * math.pi * (calendar_month - harvest_month) / 12.0)
+    return 1.0 - farm_share + farm_share * season * (1.0 - drought_loss)

@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from desmig_sim.config.components import ComponentsSettings
-from desmig_sim.config.events import Event
+from desmig_sim.config.events import EVENT_KINDS, Event
 from desmig_sim.config.parameters import Parameters
 from desmig_sim.config.villages import COHORTS, VillageInfo
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
@@ -302,11 +302,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
-        elif (
-            part in {"destination_min_wage", "exchange_rate", "moratorium", "border_closure"}
-            and parts
-            and parts[-1].endswith("]")
-        ):
+        elif part in EVENT_KINDS and parts and parts[-1].endswith("]"):
             continue  # pydantic adds the union tag to the location of event errors
         elif part in {"function-after", "list[str]", "literal['all']"}:
             continue

@@ -31,9 +31,11 @@ from desmig_sim.model.initial_state import (
     scale_to_poverty_share,
     village_offsets,
 )
+from desmig_sim.model.jobs import JobTables
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
 from desmig_sim.model.tally import MonthTally
 from desmig_sim.rules import migration as migration_rules
+from desmig_sim.rules import occupation as occupation_rules
 from desmig_sim.rules.inequality import VillageGroups, VillageStats
 
 
@@ -62,6 +64,8 @@ class World:
     params: Parameters
     #: The parameters' yearly probabilities as monthly ones (converted once).
     rates: MonthlyRates
+    #: What a migrant's occupation changes (mixes, women's shares, wages, costs, monthly risks).
+    jobs: JobTables
     streams: RandomStreams
     start: str
     horizon: int
@@ -107,7 +111,8 @@ class World:
         n_villages = len(villages)
         offsets = village_offsets(n_villages, params.village.households_per_village)
         households = initial_households(params, offsets, streams)
-        migrants = initial_migrants(params, households, streams)
+        jobs = JobTables.of(params)
+        migrants = initial_migrants(params, jobs, households, streams)
         k = params.migration.max_migrants_per_household
         households.abroad_count = migrants.abroad.reshape(-1, k).sum(axis=1)
         n = households.count
@@ -125,6 +130,7 @@ class World:
         world = cls(
             params=params,
             rates=rates,
+            jobs=jobs,
             streams=streams,
             start=scenario.run.start,
             horizon=scenario.run.months,
@@ -147,7 +153,7 @@ class World:
         world.abroad_mask = migrants.status == MigrantStatus.ABROAD
         world.abroad = np.flatnonzero(world.abroad_mask)
         world.observe_ties()
-        initial_applications(params, households, world.can_send(), streams)
+        initial_applications(params, jobs, households, world.can_send(), streams)
         world.decide_schooling(0)
         households.local_income = households.local_income_pc_base * world.residents()
         households.consumption = households.local_income * (1.0 - params.income.local_savings_rate)
@@ -256,6 +262,24 @@ class World:
             self.households.village[households]
         ]
 
+    def procedural_cost(self, households: np.ndarray, occupation: np.ndarray) -> np.ndarray:
+        """This month's cost of a procedural job order of ``occupation`` for each household, IDR.
+
+        The route's cost by occupation, less what agencies waive under the zero-cost rule when it
+        is in force, times the village's programme cost factor and the price level.
+        """
+        cost = occupation_rules.placement_cost(
+            self.params.migration.procedural_cost_idr,
+            occupation,
+            self.jobs.cost_factor,
+            self.conditions.zero_cost_compliance,
+        )
+        return (
+            cost
+            * self.effects.procedural_cost_factor[self.households.village[households]]
+            * self.price_index()
+        )
+
     # ------------------------------------------------------------------ shared operations
     def pay_from_budget(self, households: np.ndarray, amount: np.ndarray) -> None:
         """Pay a committed amount (loan instalment, compulsory deposit) out of this month's budget.
@@ -319,7 +343,9 @@ class World:
     def _calibrate_local_income(self) -> None:
         """Scale local incomes so that the first month's poverty share matches the ledger."""
         hh, inc = self.households, self.params.income
-        remittance_pc = expected_first_remittances(self.params, hh, self.migrants) / self.residents()
+        remittance_pc = (
+            expected_first_remittances(self.params, self.jobs, hh, self.migrants) / self.residents()
+        )
         factor = scale_to_poverty_share(
             hh.local_income_pc_base, remittance_pc, inc.poverty_line_idr_per_capita_month, inc.poor_share
         )

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from desmig_sim.config.components import ComponentsSettings
-from desmig_sim.config.events import BorderClosure, ExchangeRateChange, MinimumWageStep, Moratorium
+from desmig_sim.config.events import EVENT_TYPES
 from desmig_sim.config.parameters import Parameters
 from desmig_sim.config.scenario import RunSettings, WorldSettings
 from desmig_sim.core.paths import REPO_ROOT
@@ -82,7 +82,7 @@ def _ledger_models() -> list[type[BaseModel]]:
     """Every model whose fields carry a unit and a source: ledger sections, components, events."""
     models = [field.annotation for field in Parameters.model_fields.values()]
     models += [ComponentsSettings.model_fields[key].annotation for key in COMPONENTS]
-    return [*models, MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure]
+    return [*models, *EVENT_TYPES]
 
 
 def ledger_sources() -> dict[str, str]:
@@ -174,7 +174,7 @@ def parameters_markdown() -> str:
         out += [f"### `components.{key}` — {cls.label}", "", (cls.__doc__ or "").strip(), ""]
         out += [*_ledger_table(settings, f"components.{key}."), ""]
     out += ["## Dated events", "", "Listed as `[[events]]` with a `kind`.", ""]
-    for event in (MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure):
+    for event in EVENT_TYPES:
         kind = event.model_fields["kind"].annotation.__args__[0]
         out += [f'### `kind = "{kind}"`', "", (event.__doc__ or "").strip(), ""]
         out += [*_ledger_table(event, ""), ""]

@@ -12,6 +12,7 @@ import pytest
 
 import desmig_sim
 from desmig_sim.cli.main import main
+from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.core.output import file_sha256
 from desmig_sim.core.stats import replications_needed
 from desmig_sim.experiments.comparison import Comparison
@@ -163,7 +164,10 @@ def test_baseline_against_itself_is_exactly_zero(comparison):
     assert not own.empty, "the baseline has its own rows"
     # A share with no denominator in every run (no departures in that month) has no pairs: missing.
     paired = own[own["n"] > 1]  # with one pair the interval is undefined
-    assert set(own.loc[own["n"] == 0, "outcome"]) <= {"non_procedural_share", "non_procedural_share_12m"}
+    shares_of_departures = {
+        c for c, o in CATALOGUE.items() if o.pooled == "share" and "departures" in o.denominator
+    }
+    assert set(own.loc[own["n"] == 0, "outcome"]) <= shares_of_departures
     for column in ("diff_mean", "diff_low", "diff_high", "diff_sd"):
         assert (paired[column] == 0.0).all(), f"baseline minus itself: {column} must be exactly 0"
         assert own.loc[own["n"] == 0, column].isna().all(), "no pairs: missing, not 0"

@@ -64,10 +64,10 @@ def test_odd_describes_every_phase_of_the_step():
 
 def test_every_component_and_event_setting_has_unit_and_source():
     from desmig_sim.config.components import ComponentsSettings
-    from desmig_sim.config.events import BorderClosure, ExchangeRateChange, MinimumWageStep, Moratorium
+    from desmig_sim.config.events import EVENT_TYPES
 
     models = [field.annotation for field in ComponentsSettings.model_fields.values()]
-    models += [MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure]
+    models += list(EVENT_TYPES)
     for model in models:
         for name, field in model.model_fields.items():
             if name == "kind":

@@ -30,6 +30,7 @@ SHARES = [
     "non_procedural_share_12m",
     "children_in_school_share",
     "gini",
+    "women_share_procedural_departures",
 ]
 COUNTS = [
     "departures_procedural",
@@ -43,6 +44,16 @@ COUNTS = [
     "deaths_abroad",
     "deportations",
     "returns",
+    *(
+        f"{total}_{sex}"
+        for total in (
+            "departures_procedural",
+            "departures_non_procedural",
+            "deaths_abroad",
+            "migrants_abroad",
+        )
+        for sex in ("women", "men")
+    ),
 ]
 NON_NEGATIVE_MONEY = [
     "remittances_received",
@@ -212,6 +223,9 @@ def test_outcome_table_is_well_formed(world: tuple[Scenario, int]) -> None:
     departures = table["departures_procedural"] + table["departures_non_procedural"]
     assert (missing["non_procedural_share"] == (departures == 0)).all(), (
         "the non-procedural share is missing exactly in the months without departures"
+    )
+    assert (missing["women_share_procedural_departures"] == (table["departures_procedural"] == 0)).all(), (
+        "the women's share is missing exactly in the months without procedural departures"
     )
     for column in SHARES:
         values = table[column].dropna()

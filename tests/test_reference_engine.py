@@ -32,7 +32,7 @@ from desmig_sim import DesmigratifModel, ReferenceModel, build_model
 from desmig_sim.cli.main import main as cli_main
 from desmig_sim.config.outcomes import OUTCOMES
 from desmig_sim.config.scenario import Scenario
-from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.core.enums import MigrantStatus, Occupation, Route, Sex
 from desmig_sim.model.desmigratif_model import MONTH_PLAN
 from desmig_sim.reference.engines import ENGINE_MODELS
 from tests.helpers import COMPONENT_KEYS, draw_overrides, small_scenario
@@ -270,8 +270,13 @@ def test_departure_takes_a_former_migrant_first_and_counts_them_abroad(model: Re
     model.migrants.status[returned] = MigrantStatus.RETURNED
     household.returnee_count, household.dead_count = 1, 0
     assert model.conditions.departure_factor == 1.0, "no border closure in the first month"
-    route = household.depart(by_broker=True)
-    assert route == Route.NON_PROCEDURAL, "a household that accepted a broker leaves non-procedurally"
+    migrant = household.depart(by_broker=True)
+    assert migrant is not None and migrant.route == Route.NON_PROCEDURAL, (
+        "a household that accepted a broker leaves non-procedurally"
+    )
+    assert migrant.sex != Sex.NONE and migrant.occupation != Occupation.NONE, (
+        "the migrant has a sex and a job"
+    )
     assert model.migrants.status[returned] == MigrantStatus.ABROAD, "the former migrant leaves again first"
     assert (household.abroad_count, household.returnee_count) == (1, 0), "they are counted abroad, not home"
     assert model.migrants.broker_debt[returned] == model.params.remittance.broker_debt_idr, (

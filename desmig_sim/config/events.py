@@ -1,4 +1,4 @@
-"""Exogenous inputs as dated events: wages abroad, the exchange rate, moratoria, border closures, droughts.
+"""Exogenous inputs as dated events: wages, exchange rate, moratoria, closures, droughts, zero-cost rule.
 
 Scenario files list events under ``[[events]]`` with a ``kind``. Each month the model asks
 :func:`conditions_at` for the conditions in force; events never draw random numbers.
@@ -155,13 +155,37 @@ class Drought(_Event):
     )
 
 
+class ZeroCostPlacement(_Window):
+    """BP2MI Regulation 9/2020: no placement fee for workers in 10 occupations (ref:bp2mi-reg-9-2020 [V]).
+
+    Issued July 2020, start postponed to 15 July 2021, implementation launched 12 August 2021. It
+    covers domestic workers, carers, cooks, family drivers, gardeners, cleaners, farm/plantation
+    workers and fishing crew (in the model: domestic/care and plantation work, not
+    construction/other). Agencies' compliance is disputed: while the rule is in force, the
+    procedural cost of a covered job order is cut by ``compliance_share`` (on average over agencies).
+    """
+
+    kind: Literal["zero_cost_placement"]
+    compliance_share: float = param(
+        0.5,
+        unit="share of the placement fee",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption: compliance by agencies is disputed (ref:bp2mi-reg-9-2020 [V]); 0 = the rule is"
+            " ignored, 1 = fully applied (sensitivity 0-1)"
+        ),
+        description="Share of a covered job order's placement cost that agencies waive, on average.",
+    )
+
+
 Event = Annotated[
-    MinimumWageStep | ExchangeRateChange | Moratorium | BorderClosure | Drought,
+    MinimumWageStep | ExchangeRateChange | Moratorium | BorderClosure | Drought | ZeroCostPlacement,
     Field(discriminator="kind"),
 ]
 
 #: Every event type, in the order the docs list them.
-EVENT_TYPES = (MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure, Drought)
+EVENT_TYPES = (MinimumWageStep, ExchangeRateChange, Moratorium, BorderClosure, Drought, ZeroCostPlacement)
 #: The ``kind`` of every event type.
 EVENT_KINDS = frozenset(event.model_fields["kind"].annotation.__args__[0] for event in EVENT_TYPES)
 
@@ -178,6 +202,8 @@ class Conditions:
     wage_factor: float = 1.0
     #: Share of farm income lost to a drought the scenario imposes this year (0: none).
     drought_severity: float = 0.0
+    #: Share of the placement fee of the zero-cost occupations that agencies waive (0: no rule).
+    zero_cost_compliance: float = 0.0
 
 
 def _in_window(event: _Window, month: int) -> bool:
@@ -203,12 +229,14 @@ def conditions_at(
     Returns:
         The latest wage and exchange rate dated at or before the month (of two events with the
         same date, the one listed later, so that a scenario can override its parent's event), and
-        the product of the factors of every window event in force, and the largest severity of
-        the drought events of the month's calendar year.
+        the product of the factors of every window event in force (for zero-cost rules, the
+        waived share ``1 - product(1 - compliance)``), and the largest severity of the drought
+        events of the month's calendar year.
     """
     wage_date, fx_date = -1, -1
     factors = {"procedural_application_factor": 1.0, "departure_factor": 1.0}
     factors |= {"return_multiplier": 1.0, "wage_factor": 1.0, "drought_severity": 0.0}
+    fee_kept = 1.0
     for event in events:
         if isinstance(event, MinimumWageStep):
             date = parse_year_month(event.date)
@@ -226,4 +254,8 @@ def conditions_at(
             factors["wage_factor"] *= event.wage_factor
         elif isinstance(event, Drought) and event.year == absolute_month // 12:
             factors["drought_severity"] = max(factors["drought_severity"], event.severity)
-    return Conditions(min_wage_myr=min_wage_myr, idr_per_myr=idr_per_myr, **factors)
+        elif isinstance(event, ZeroCostPlacement) and _in_window(event, absolute_month):
+            fee_kept *= 1.0 - event.compliance_share
+    return Conditions(
+        min_wage_myr=min_wage_myr, idr_per_myr=idr_per_myr, zero_cost_compliance=1.0 - fee_kept, **factors
+    )

@@ -86,6 +86,60 @@ def _catalogue(*outcomes: Outcome) -> dict[str, Outcome]:
     return {o.column: o for o in outcomes}
 
 
+def _by_sex(total: Outcome) -> tuple[Outcome, Outcome]:
+    """The women's and men's parts of a count (their sum is ``total``)."""
+    return tuple(  # type: ignore[return-value]
+        Outcome(
+            f"{total.column}_{sex}",
+            f"{total.label}, {sex}",
+            total.unit,
+            f"{total.description}: {sex} only",
+            total.kind,
+            total.pooled,
+            at_horizon=total.at_horizon,
+            better=total.better,
+        )
+        for sex in ("women", "men")
+    )
+
+
+_DEPARTURES_PROCEDURAL = Outcome(
+    "departures_procedural",
+    "Departures, procedural",
+    "persons/month",
+    "persons leaving by the procedural route this month",
+    "flow",
+    "sum",
+)
+_DEPARTURES_NON_PROCEDURAL = Outcome(
+    "departures_non_procedural",
+    "Departures, non-procedural",
+    "persons/month",
+    "persons leaving by the non-procedural route this month",
+    "flow",
+    "sum",
+    better=-1,
+)
+_DEATHS_ABROAD = Outcome(
+    "deaths_abroad",
+    "Deaths abroad",
+    "persons/month",
+    "migrants who died abroad this month",
+    "flow",
+    "sum",
+    at_horizon="sum",
+    better=-1,
+)
+_MIGRANTS_ABROAD = Outcome(
+    "migrants_abroad",
+    "Migrants abroad",
+    "persons",
+    "persons abroad (either route)",
+    "stock",
+    "sum",
+)
+
+
 #: Every outcome column, in table order.
 CATALOGUE: dict[str, Outcome] = _catalogue(
     Outcome(
@@ -151,23 +205,8 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "recomputed",
         better=-1,
     ),
-    Outcome(
-        "departures_procedural",
-        "Departures, procedural",
-        "persons/month",
-        "persons leaving by the procedural route this month",
-        "flow",
-        "sum",
-    ),
-    Outcome(
-        "departures_non_procedural",
-        "Departures, non-procedural",
-        "persons/month",
-        "persons leaving by the non-procedural route this month",
-        "flow",
-        "sum",
-        better=-1,
-    ),
+    _DEPARTURES_PROCEDURAL,
+    _DEPARTURES_NON_PROCEDURAL,
     Outcome(
         "non_procedural_share",
         "Non-procedural share of departures, this month",
@@ -363,16 +402,7 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         "children of school age",
         better=1,
     ),
-    Outcome(
-        "deaths_abroad",
-        "Deaths abroad",
-        "persons/month",
-        "migrants who died abroad this month",
-        "flow",
-        "sum",
-        at_horizon="sum",
-        better=-1,
-    ),
+    _DEATHS_ABROAD,
     Outcome(
         "deportations",
         "Deportations",
@@ -400,6 +430,20 @@ CATALOGUE: dict[str, Outcome] = _catalogue(
         at_horizon="sum",
         display_divisor=1e6,
         plain="Programme cost (Rp million a month)",
+    ),
+    # By sex: the women's and men's parts of departures, deaths and migrants abroad.
+    *_by_sex(_DEPARTURES_PROCEDURAL),
+    *_by_sex(_DEPARTURES_NON_PROCEDURAL),
+    *_by_sex(_DEATHS_ABROAD),
+    *_by_sex(_MIGRANTS_ABROAD),
+    Outcome(
+        "women_share_procedural_departures",
+        "Women's share of procedural departures",
+        "share",
+        "share of this month's procedural departures who are women (missing if none)",
+        "flow",
+        "share",
+        "procedural departures this month",
     ),
 )
 

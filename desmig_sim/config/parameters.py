@@ -800,6 +800,206 @@ class AbroadParams(_Section):
     )
 
 
+class OccupationParams(_Section):
+    """Who migrates and at what: each migrant's occupation and sex, by route.
+
+    A departure's occupation is drawn from its route's occupation mix (a procedural migrant takes
+    the occupation of the job order the household applied for), then the migrant's sex from the
+    women's share of that occupation. Wages, placement costs and the risks abroad differ by
+    occupation; the risk multipliers are relative to plantation work and normalised so that each
+    route's mean death and deportation rates over its occupation mix stay the calibrated ones.
+    """
+
+    procedural_domestic_share: float = param(
+        0.891,
+        unit="share of procedural departures",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "ref:katongntt-2024-placements [V]: 1,163 of 1,305 NTT procedural placements in 2023 were in"
+            " the informal sector (domestic and care work) = 0.891"
+        ),
+        description="Share of procedural departures in domestic and care work.",
+    )
+    procedural_plantation_share: float = param(
+        0.03,
+        unit="share of procedural departures",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption: the 142 formal-sector placements of 2023 (ref:katongntt-2024-placements [V]) are"
+            " not split by occupation; about a quarter taken to be estate work, the rest factories and"
+            " other work"
+        ),
+        description="Share of procedural departures in plantation work (the rest is construction/other).",
+    )
+    non_procedural_domestic_share: float = param(
+        0.027,
+        unit="share of non-procedural departures",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "ref:katongntt-2023-tawau [V]: of registered Indonesian workers in the Tawau consulate area,"
+            " 2.7% in domestic work (the area of NTT's traditional, mostly irregular migration to Sabah)"
+        ),
+        description="Share of non-procedural departures in domestic and care work.",
+    )
+    non_procedural_plantation_share: float = param(
+        0.789,
+        unit="share of non-procedural departures",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "ref:katongntt-2023-tawau [V]: 78.9% on oil-palm estates, 14.3% in mills and factories (the"
+            " rest, 18.4% with other work, is construction/other here)"
+        ),
+        description="Share of non-procedural departures in plantation work (the rest is construction/other).",
+    )
+    women_share_domestic: float = param(
+        1.0,
+        unit="share of migrants",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption: domestic and care placements are women's work (ref:katongntt-2024-placements [V]:"
+            " 1,211 women and 1,163 informal-sector placements of 1,305); sensitivity 0.8-1"
+        ),
+        description="Share of women among migrants in domestic and care work.",
+    )
+    women_share_plantation: float = param(
+        0.10,
+        unit="share of migrants",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption, set with `women_share_other` so that the route mixes give ~0.92 women among"
+            " procedural departures (ref:katongntt-2024-placements [V]: 0.93 in 2023) and ~0.17 among"
+            " non-procedural ones (ref:tribun-kaltara-2024-deportations [V]: 1,670 of 1,981 deportees"
+            " via Nunukan in 2023 were men, 84%)"
+        ),
+        description="Share of women among migrants in plantation work.",
+    )
+    women_share_other: float = param(
+        0.35,
+        unit="share of migrants",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption (factory work employs women, construction men), set with `women_share_plantation`;"
+            " ref:katongntt-2024-placements [D]: 1,211 - 1,163 = 48 of the 142 formal placements were"
+            " women (0.34) if every informal placement was a woman's"
+        ),
+        description="Share of women among migrants in construction/other work.",
+    )
+    domestic_wage_factor: float = param(
+        0.9,
+        unit="ratio",
+        ge=0.3,
+        le=2.0,
+        source=(
+            "assumption: domestic workers are excluded from Malaysia's minimum-wage orders"
+            " (ref:malaysia-minimum-wages-orders [V]); their pay relative to the minimum wage is not in the"
+            " sources (sensitivity 0.6-1.2)"
+        ),
+        description=(
+            "Wage of domestic and care work relative to the destination minimum wage (before the"
+            " route and destination factors)."
+        ),
+    )
+    other_wage_factor: float = param(
+        1.1,
+        unit="ratio",
+        ge=0.3,
+        le=3.0,
+        source=(
+            "assumption: construction and factory work pays at or a little above the minimum wage"
+            " (plantation work is paid the minimum wage: ref:malaysia-minimum-wages-orders [V]);"
+            " sensitivity 0.9-1.5"
+        ),
+        description=(
+            "Wage of construction/other work relative to the destination minimum wage (plantation work"
+            " earns the minimum wage, factor 1)."
+        ),
+    )
+    procedural_cost_factor_domestic: float = param(
+        1.0,
+        unit="ratio",
+        ge=0.0,
+        le=3.0,
+        source="assumption: no source on placement costs by occupation (sensitivity 0.5-2)",
+        description="Placement cost of a domestic/care job order relative to `procedural_cost_idr`.",
+    )
+    procedural_cost_factor_plantation: float = param(
+        1.0,
+        unit="ratio",
+        ge=0.0,
+        le=3.0,
+        source="assumption: no source on placement costs by occupation (sensitivity 0.5-2)",
+        description="Placement cost of a plantation job order relative to `procedural_cost_idr`.",
+    )
+    procedural_cost_factor_other: float = param(
+        1.0,
+        unit="ratio",
+        ge=0.0,
+        le=3.0,
+        source="assumption: no source on placement costs by occupation (sensitivity 0.5-2)",
+        description="Placement cost of a construction/other job order relative to `procedural_cost_idr`.",
+    )
+    death_multiplier_domestic: float = param(
+        1.0,
+        unit="multiplier (plantation = 1)",
+        ge=0.0,
+        le=5.0,
+        source=(
+            "assumption: no source on deaths by occupation (sensitivity 0.5-2); the causes given are illness,"
+            " work accidents, murder and suicide (ref:kompas-2021-malaka-deaths [V])"
+        ),
+        description="Death risk abroad in domestic/care work relative to plantation work (same route).",
+    )
+    death_multiplier_other: float = param(
+        1.5,
+        unit="multiplier (plantation = 1)",
+        ge=0.0,
+        le=5.0,
+        source=(
+            "assumption: construction has more fatal work accidents (work accidents are among the causes"
+            " given, ref:kompas-2021-malaka-deaths [V]); sensitivity 1-3"
+        ),
+        description="Death risk abroad in construction/other work relative to plantation work (same route).",
+    )
+    deportation_multiplier_domestic: float = param(
+        0.5,
+        unit="multiplier (plantation = 1)",
+        ge=0.0,
+        le=5.0,
+        source=(
+            "assumption: live-in domestic workers are less exposed to immigration raids (sensitivity 0.25-1);"
+            " deportees are 84% men (ref:tribun-kaltara-2024-deportations [V])"
+        ),
+        description="Deportation risk of domestic/care workers relative to plantation workers.",
+    )
+    deportation_multiplier_other: float = param(
+        1.0,
+        unit="multiplier (plantation = 1)",
+        ge=0.0,
+        le=5.0,
+        source="assumption: no source (sensitivity 0.5-2)",
+        description="Deportation risk of construction/other workers relative to plantation workers.",
+    )
+
+    @model_validator(mode="after")
+    def _mixes_are_shares(self) -> OccupationParams:
+        for route in ("procedural", "non_procedural"):
+            domestic = getattr(self, f"{route}_domestic_share")
+            plantation = getattr(self, f"{route}_plantation_share")
+            if domestic + plantation > 1.0 + 1e-9:
+                raise ValueError(
+                    f"{route}_domestic_share + {route}_plantation_share must be at most 1 (the rest is"
+                    f" construction/other), but {domestic} + {plantation} = {domestic + plantation:.6g}"
+                )
+        return self
+
+
 class BusinessParams(_Section):
     """Household enterprises."""
 
@@ -1099,6 +1299,7 @@ class Parameters(_Section):
     budget: BudgetParams = Field(default_factory=BudgetParams)
     migration: MigrationParams = Field(default_factory=MigrationParams)
     abroad: AbroadParams = Field(default_factory=AbroadParams)
+    occupation: OccupationParams = Field(default_factory=OccupationParams)
     business: BusinessParams = Field(default_factory=BusinessParams)
     cooperative: CooperativeParams = Field(default_factory=CooperativeParams)
     schooling: SchoolingParams = Field(default_factory=SchoolingParams)

@@ -40,3 +40,20 @@ class Destination(IntEnum):
     NONE = 0
     MALAYSIA = 1
     OTHER = 2
+
+
+class Sex(IntEnum):
+    """A migrant's sex (drawn at departure; NONE for a slot whose person never left)."""
+
+    NONE = 0
+    WOMAN = 1
+    MAN = 2
+
+
+class Occupation(IntEnum):
+    """What a migrant works at abroad (drawn at departure; NONE for a slot that never left)."""
+
+    NONE = 0
+    DOMESTIC = 1  # domestic and care work (housemaids, carers of children and the elderly)
+    PLANTATION = 2  # oil-palm and other estate work
+    OTHER = 3  # construction, mills and factories, other work

@@ -14,7 +14,7 @@ import numpy as np
 from mesa import Agent, Model
 
 from desmig_sim.config.parameters import Parameters
-from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Occupation, Route, Sex
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
 from desmig_sim.model.world import World
 
@@ -199,6 +199,16 @@ class Migrant(Agent):
     def channel(self) -> Channel:
         """Remittance channel of the last departure."""
         return Channel(int(self.model.migrants.channel[self.slot]))
+
+    @property
+    def sex(self) -> Sex:
+        """Sex of the member who left on the last departure."""
+        return Sex(int(self.model.migrants.sex[self.slot]))
+
+    @property
+    def occupation(self) -> Occupation:
+        """Work abroad on the last departure (domestic/care, plantation, construction/other)."""
+        return Occupation(int(self.model.migrants.occupation[self.slot]))
 
     @property
     def household(self) -> Household | None:

@@ -12,7 +12,9 @@ import scipy.sparse as sp
 from desmig_sim.config.parameters import Parameters
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.core.streams import RandomStreams, Stream
+from desmig_sim.model.jobs import JobTables
 from desmig_sim.model.state import HouseholdArrays, MigrantArrays
+from desmig_sim.rules.occupation import draw_occupation
 from desmig_sim.rules.remittance import wage_idr
 
 #: Longest time abroad of a migrant at the start: since January 1998 (ref:katongntt-2023-deaths,
@@ -97,13 +99,15 @@ def initial_households(params: Parameters, offsets: np.ndarray, streams: RandomS
 
 
 def initial_migrants(
-    params: Parameters, households: HouseholdArrays, streams: RandomStreams
+    params: Parameters, jobs: JobTables, households: HouseholdArrays, streams: RandomStreams
 ) -> MigrantArrays:
     """Migrant slots, with one member abroad in a share of households at the start.
 
     Migrants abroad at the start have already spent part of their stay: procedural migrants a
     uniform part of their contract, non-procedural ones an exponential time with the mean stay.
-    Every slot carries a personal remittance propensity drawn once (a trait of the person).
+    Their occupation and sex are drawn as at a departure by their route (from a stream key of
+    their own, so the other starting draws do not move). Every slot carries a personal remittance
+    propensity drawn once (a trait of the person).
     """
     v, rem, abroad = params.village, params.remittance, params.abroad
     k = params.migration.max_migrants_per_household
@@ -128,6 +132,8 @@ def initial_migrants(
     )
     stay_p = np.floor(uu[4] * abroad.contract_months)
     months = np.where(non_proc, stay_np, stay_p).astype(np.int64)
+    u_job = streams.generator(Stream.INIT, 0, key="migrant_jobs").random((2, n))[:, abroad_now]
+    occupation, sex = jobs.draw(route, u_job[0], u_job[1])
     wage = wage_idr(
         route,
         destination,
@@ -135,12 +141,15 @@ def initial_migrants(
         rem.exchange_rate_idr_per_myr,
         rem.non_procedural_wage_factor,
         rem.other_destination_wage_factor,
+        job_factor=jobs.wage_factor[occupation],
     )
     repaid = months * rem.broker_debt_repayment_share * wage
     migrants.status[first_slot] = MigrantStatus.ABROAD
     migrants.route[first_slot] = route
     migrants.destination[first_slot] = destination
     migrants.channel[first_slot] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
+    migrants.occupation[first_slot] = occupation
+    migrants.sex[first_slot] = sex
     migrants.departure_month[first_slot] = -months
     migrants.contract_end_month[first_slot] = np.where(non_proc, -months, abroad.contract_months - months)
     migrants.broker_debt[first_slot] = np.where(non_proc, np.maximum(rem.broker_debt_idr - repaid, 0.0), 0.0)
@@ -150,11 +159,17 @@ def initial_migrants(
 
 
 def initial_applications(
-    params: Parameters, households: HouseholdArrays, can_apply: np.ndarray, streams: RandomStreams
+    params: Parameters,
+    jobs: JobTables,
+    households: HouseholdArrays,
+    can_apply: np.ndarray,
+    streams: RandomStreams,
 ) -> None:
-    """Procedural applications already in progress at the start (sets ``wait_months_left``)."""
+    """Procedural applications already in progress at the start (``wait_months_left``, ``job_offer``)."""
     gen = streams.generator(Stream.INIT, 0, key="applications")
     u = gen.random((2, households.count))
     pending = can_apply & households.knows_procedure & (u[0] < params.village.pending_application_share)
     longest = params.migration.procedural_wait_months_max
     households.wait_months_left[pending] = np.floor(u[1][pending] * (longest + 1)).astype(np.int64)
+    u_job = streams.generator(Stream.INIT, 0, key="application_jobs").random(households.count)[pending]
+    households.job_offer[pending] = draw_occupation(u_job, jobs.mix[Route.PROCEDURAL])

@@ -11,7 +11,7 @@ import pandas as pd
 
 from desmig_sim.config.outcomes import OUTCOMES, POOLED
 from desmig_sim.core.calendar import format_year_month, parse_year_month
-from desmig_sim.core.enums import Route
+from desmig_sim.core.enums import Route, Sex
 from desmig_sim.model.tally import MonthTally
 from desmig_sim.model.world import World
 from desmig_sim.rules import business as business_rules
@@ -80,6 +80,15 @@ class OutcomeRecorder:
         row[:, col["migrants_abroad_procedural"]] = pooled(np.bincount(mv[procedural], minlength=nv))
         row[:, col["migrants_abroad_non_procedural"]] = pooled(np.bincount(mv[~procedural], minlength=nv))
         row[:, col["migrant_households"]] = pooled(np.bincount(hh.village[hh.abroad_count > 0], minlength=nv))
+        women = m.sex[abroad] == Sex.WOMAN
+        row[:, col["migrants_abroad_women"]] = pooled(np.bincount(mv[women], minlength=nv))
+        row[:, col["migrants_abroad_men"]] = pooled(np.bincount(mv[~women], minlength=nv))
+        for r, route in enumerate(("procedural", "non_procedural")):
+            for s, sex in enumerate(("women", "men")):
+                row[:, col[f"departures_{route}_{sex}"]] = pooled(t.departures_by_sex[r, s])
+        row[:, col["women_share_procedural_departures"]] = _share(
+            pooled(t.departures_by_sex[0, 0]), dep[:, 0]
+        )
         row[:, col["remittances_received"]] = pooled(per_village(hh.remittances_received))
         row[:, col["remittance_fees_and_losses"]] = pooled(t.fees_and_losses)
         row[:, col["productive_investment"]] = pooled(per_village(hh.productive_investment))
@@ -104,6 +113,8 @@ class OutcomeRecorder:
             pooled(world.school_totals[0]), pooled(world.school_totals[1])
         )
         row[:, col["deaths_abroad"]] = pooled(t.deaths)
+        row[:, col["deaths_abroad_women"]] = pooled(t.deaths_by_sex[0])
+        row[:, col["deaths_abroad_men"]] = pooled(t.deaths_by_sex[1])
         row[:, col["deportations"]] = pooled(t.deportations)
         row[:, col["returns"]] = pooled(t.returns)
         row[:, col["program_cost"]] = pooled(t.programme_cost)

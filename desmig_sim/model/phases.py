@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Occupation, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import cooperation
 from desmig_sim.model.components import ProgrammeComponent
@@ -23,6 +23,7 @@ from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import business as business_rules
 from desmig_sim.rules import migration as migration_rules
+from desmig_sim.rules import occupation as occupation_rules
 from desmig_sim.rules import remittance as remittance_rules
 
 
@@ -48,6 +49,7 @@ def pay_wages_abroad(world: World) -> None:
         r.non_procedural_wage_factor,
         r.other_destination_wage_factor,
         c.wage_factor,
+        world.jobs.wage_factor[m.occupation[ab]],
     )
     owed = m.broker_debt[ab]
     debt = remittance_rules.broker_debt_with_interest(owed, r.broker_debt_interest_per_month)
@@ -241,7 +243,10 @@ def choose_routes(world: World) -> np.ndarray:
     hh, mp, fx = world.households, world.params.migration, world.effects
     asp = np.flatnonzero(hh.aspiring)
     village = hh.village[asp]
-    cost = mp.procedural_cost_idr * fx.procedural_cost_factor[village] * world.price_index()
+    # The job order a household would apply for this month sets what the procedure costs it.
+    u_job = world.streams.uniform(Stream.ROUTE, world.month, asp, key="occupation")
+    offer = occupation_rules.draw_occupation(u_job, world.jobs.mix[Route.PROCEDURAL])
+    cost = world.procedural_cost(asp, offer)
     afford = migration_rules.affordability(hh.savings[asp], mp.informal_credit_idr, cost)
     p_apply = migration_rules.application_probability(
         hh.knows_procedure[asp],
@@ -262,6 +267,7 @@ def choose_routes(world: World) -> np.ndarray:
     u_wait = world.streams.uniform(Stream.ROUTE, world.month, who, key="wait")
     wait = (mp.procedural_wait_months_min + np.floor(u_wait * span)) * fx.wait_factor[village[applies]]
     hh.wait_months_left[who] = np.rint(wait).astype(np.int64)
+    hh.job_offer[who] = offer[applies]
     hh.aspiring[who] = False
     rest = asp[~applies]
     contact = world.streams.uniform(Stream.BROKER, world.month, rest)
@@ -288,6 +294,14 @@ def depart(world: World, broker_accepted: np.ndarray) -> np.ndarray:
     villages = hh.village[households]
     world.tally.departures_np = np.bincount(villages[is_np], minlength=nv)
     world.tally.departures_p = np.bincount(villages[~is_np], minlength=nv)
+    # Procedural migrants take the job order applied for; brokers' recruits a job of their route's mix.
+    u_job = world.streams.uniform(Stream.DEPARTURE, world.month, households, key="occupation")
+    u_sex = world.streams.uniform(Stream.DEPARTURE, world.month, households, key="sex")
+    drawn = occupation_rules.draw_occupation(u_job, world.jobs.mix[Route.NON_PROCEDURAL])
+    occupation = np.where(is_np, drawn, hh.job_offer[households]).astype(np.int8)
+    sex = occupation_rules.draw_sex(u_sex, occupation, world.jobs.women_share)
+    hh.job_offer[households[~is_np]] = Occupation.NONE
+    world.tally.count_departures(villages, is_np, sex)
     if households.size == 0:
         return households
     slots = world.free_slot(households)
@@ -304,6 +318,8 @@ def depart(world: World, broker_accepted: np.ndarray) -> np.ndarray:
         is_np, u_channel < r.non_procedural_informal_share, u_channel >= r.procedural_formal_share
     )
     m.channel[slots] = np.where(informal, Channel.INFORMAL, Channel.FORMAL)
+    m.occupation[slots] = occupation
+    m.sex[slots] = sex
     m.departure_month[slots] = world.month
     m.contract_end_month[slots] = world.month + np.where(is_np, 0, ab.contract_months)
     world.ledger.book(
@@ -324,14 +340,16 @@ def resolve_fates(world: World) -> None:
     """Phase 9: deaths, deportations and returns; returnees share what they know."""
     m, hh, ab, c = world.migrants, world.households, world.params.abroad, world.conditions
     at_risk = world.abroad[m.departure_month[world.abroad] < world.month]
+    route, occupation = m.route[at_risk], m.occupation[at_risk]
+    death = world.jobs.death[route, occupation]
     fate = abroad_rules.fates(
-        m.route[at_risk],
+        route,
         m.contract_end_month[at_risk] - world.month,
         world.streams.uniform(Stream.FATE, world.month, at_risk),
         world.streams.uniform(Stream.FATE, world.month, at_risk, key="renewal"),
-        world.rates.death_non_procedural,
-        world.rates.death_procedural,
-        world.rates.deportation,
+        death,
+        death,
+        world.jobs.deportation[route, occupation],
         1.0 / ab.non_procedural_mean_months_abroad,
         ab.contract_renewal_prob,
         c.return_multiplier,
@@ -358,6 +376,7 @@ def resolve_fates(world: World) -> None:
     hh.knows_procedure[m.household[returns[m.route[returns] == Route.PROCEDURAL]]] = True
     nv = len(world.villages)
     world.tally.deaths = np.bincount(hh.village[m.household[dies]], minlength=nv)
+    world.tally.count_deaths(hh.village[m.household[dies]], m.sex[dies])
     world.tally.deportations = np.bincount(hh.village[m.household[deported]], minlength=nv)
     world.tally.returns = np.bincount(hh.village[m.household[returns]], minlength=nv)
     world.risk_events[world.month % 12] = world.tally.deaths + world.tally.deportations

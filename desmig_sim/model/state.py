@@ -47,6 +47,7 @@ class HouseholdArrays:
     poor_income: np.ndarray = field(init=False)  # income per capita below the poverty line
     aspiring: np.ndarray = field(init=False)
     wait_months_left: np.ndarray = field(init=False)  # -1: no procedural application pending
+    job_offer: np.ndarray = field(init=False)  # int8 Occupation of the pending procedural job order
     coop_member: np.ndarray = field(init=False)
     coop_deposit: np.ndarray = field(init=False)
     coop_loan: np.ndarray = field(init=False)  # outstanding principal
@@ -79,6 +80,7 @@ class HouseholdArrays:
         for name in ("poor", "poor_income", "aspiring", "coop_member"):
             setattr(self, name, np.zeros(n, dtype=bool))
         self.wait_months_left = np.full(n, -1, dtype=np.int64)
+        self.job_offer = np.zeros(n, dtype=np.int8)
         self.children_in_school = np.zeros(n, dtype=np.int64)
         self.abroad_count = np.zeros(n, dtype=np.int64)
         self.residents_counted = np.ones(n, dtype=np.int64)
@@ -100,6 +102,8 @@ class MigrantArrays:
     route: np.ndarray = field(init=False)
     destination: np.ndarray = field(init=False)
     channel: np.ndarray = field(init=False)
+    sex: np.ndarray = field(init=False)  # int8 Sex of the person of the last departure
+    occupation: np.ndarray = field(init=False)  # int8 Occupation abroad of the last departure
     propensity: np.ndarray = field(init=False)  # share of wage remitted
     departure_month: np.ndarray = field(init=False)  # month of the last departure (<= 0: before the start)
     contract_end_month: np.ndarray = field(init=False)  # last month of a procedural contract
@@ -110,7 +114,7 @@ class MigrantArrays:
 
     def __post_init__(self) -> None:
         n = self.household.size
-        for name in ("status", "route", "destination", "channel"):
+        for name in ("status", "route", "destination", "channel", "sex", "occupation"):
             setattr(self, name, np.zeros(n, dtype=np.int8))
         for name in ("propensity", "broker_debt", "wage", "remitted"):
             setattr(self, name, np.zeros(n))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from desmig_sim.core.enums import Sex
+
 
 @dataclass
 class MonthTally:
@@ -25,6 +27,10 @@ class MonthTally:
     invested_remittances: np.ndarray = field(default=None)  # type: ignore[assignment]
     invested_loans: np.ndarray = field(default=None)  # type: ignore[assignment]
     invested_grants: np.ndarray = field(default=None)  # type: ignore[assignment]
+    #: Departures by route (procedural, non-procedural), sex (women, men) and village.
+    departures_by_sex: np.ndarray = field(default=None)  # type: ignore[assignment]
+    #: Deaths abroad by sex (women, men) and village.
+    deaths_by_sex: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         for name in (
@@ -41,3 +47,17 @@ class MonthTally:
         ):
             if getattr(self, name) is None:
                 setattr(self, name, np.zeros(self.villages))
+        if self.departures_by_sex is None:
+            self.departures_by_sex = np.zeros((2, 2, self.villages))
+        if self.deaths_by_sex is None:
+            self.deaths_by_sex = np.zeros((2, self.villages))
+
+    def count_departures(self, villages: np.ndarray, non_procedural: np.ndarray, sex: np.ndarray) -> None:
+        """Count departures by route, sex and village (arrays of the same length, or scalars)."""
+        np.add.at(
+            self.departures_by_sex, (np.asarray(non_procedural, dtype=np.int64), sex - Sex.WOMAN, villages), 1
+        )
+
+    def count_deaths(self, villages: np.ndarray, sex: np.ndarray) -> None:
+        """Count deaths abroad by sex and village."""
+        np.add.at(self.deaths_by_sex, (sex - Sex.WOMAN, villages), 1)

@@ -29,12 +29,14 @@ from desmig_sim.model.initial_state import (
     initial_migrants,
     village_offsets,
 )
+from desmig_sim.model.jobs import JobTables
 from desmig_sim.model.ledger import STOCK_ACCOUNTS, Account, Flow, Ledger
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
 from desmig_sim.model.tally import MonthTally
 from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import business as business_rules
 from desmig_sim.rules import migration as migration_rules
+from desmig_sim.rules import occupation as occupation_rules
 from desmig_sim.rules.inequality import VillageGroups, VillageStats
 
 #: The one slot of a draw made once for the whole world (a year's drought).
@@ -66,6 +68,8 @@ class World:
     params: Parameters
     #: The parameters' yearly probabilities as monthly ones (converted once).
     rates: MonthlyRates
+    #: What a migrant's occupation changes (mixes, women's shares, wages, costs, monthly risks).
+    jobs: JobTables
     streams: RandomStreams
     start: str
     horizon: int
@@ -115,7 +119,8 @@ class World:
         n_villages = len(villages)
         offsets = village_offsets(n_villages, params.village.households_per_village)
         households = initial_households(params, offsets, streams)
-        migrants = initial_migrants(params, households, streams)
+        jobs = JobTables.of(params)
+        migrants = initial_migrants(params, jobs, households, streams)
         k = params.migration.max_migrants_per_household
         households.abroad_count = migrants.abroad.reshape(-1, k).sum(axis=1)
         n = households.count
@@ -133,6 +138,7 @@ class World:
         world = cls(
             params=params,
             rates=rates,
+            jobs=jobs,
             streams=streams,
             start=scenario.run.start,
             horizon=scenario.run.months,
@@ -157,7 +163,7 @@ class World:
         world.abroad_mask = migrants.status == MigrantStatus.ABROAD
         world.abroad = np.flatnonzero(world.abroad_mask)
         world.observe_ties()
-        initial_applications(params, households, world.can_send(), streams)
+        initial_applications(params, jobs, households, world.can_send(), streams)
         world.decide_schooling(0)
         households.local_income = households.local_income_pc_base * world.residents()
         households.consumption = households.local_income * (1.0 - params.income.local_savings_rate)
@@ -313,6 +319,24 @@ class World:
         return migration_rules.perceived_risk(recent, self.params.migration.risk_per_event)[
             self.households.village[households]
         ]
+
+    def procedural_cost(self, households: np.ndarray, occupation: np.ndarray) -> np.ndarray:
+        """This month's cost of a procedural job order of ``occupation`` for each household, IDR.
+
+        The route's cost by occupation, less what agencies waive under the zero-cost rule when it
+        is in force, times the village's programme cost factor and the price level.
+        """
+        cost = occupation_rules.placement_cost(
+            self.params.migration.procedural_cost_idr,
+            occupation,
+            self.jobs.cost_factor,
+            self.conditions.zero_cost_compliance,
+        )
+        return (
+            cost
+            * self.effects.procedural_cost_factor[self.households.village[households]]
+            * self.price_index()
+        )
 
     # ------------------------------------------------------------------ shared operations
     def pay_from_budget(self, households: np.ndarray, amount: np.ndarray) -> None:

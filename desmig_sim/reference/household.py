@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.core.enums import MigrantStatus, Occupation, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.model.agents import _view
@@ -22,6 +22,7 @@ from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import business as business_rules
 from desmig_sim.rules import migration as migration_rules
+from desmig_sim.rules import occupation as occupation_rules
 
 
 def _model_view(name: str, cast: type, doc: str) -> property:
@@ -76,6 +77,9 @@ class Household(agents.Household):
 
     wait_months_left = _view(
         "households", "wait_months_left", int, "Months until a procedural departure (-1: none)."
+    )
+    job_offer = _view(
+        "households", "job_offer", int, "Occupation of the pending procedural job order (0: none)."
     )
     abroad_count = _view("households", "abroad_count", int, "Members abroad.")
     dead_count = _view("households", "dead_count", int, "Members who died abroad.")
@@ -309,7 +313,10 @@ class Household(agents.Household):
         """
         m = self.model
         mp, fx, v = m.params.migration, m.effects, self.village_index
-        cost = mp.procedural_cost_idr * fx.procedural_cost_factor[v] * m.world.price_index()
+        # The job order it would apply for this month sets what the procedure costs it.
+        u_job = m.draw(Stream.ROUTE, self.slot, key="occupation")
+        offer = occupation_rules.draw_occupation(np.array([u_job]), m.world.jobs.mix[Route.PROCEDURAL])
+        cost = float(m.world.procedural_cost(np.array([self.slot]), offer)[0])
         affordable = migration_rules.affordability(self.savings, mp.informal_credit_idr, cost)
         p_apply = migration_rules.application_probability(
             self.knows_procedure,
@@ -330,32 +337,35 @@ class Household(agents.Household):
             u_wait = m.draw(Stream.ROUTE, self.slot, key="wait")
             wait = (mp.procedural_wait_months_min + np.floor(u_wait * span)) * fx.wait_factor[v]
             self.wait_months_left = int(np.rint(wait))
+            self.job_offer = int(offer[0])
             self.aspiring = False
             return False
         return m.draw(Stream.BROKER, self.slot) < mp.broker_contact_prob
 
     # ------------------------------------------------------------------ phase 8
-    def depart(self, by_broker: bool) -> Route:
+    def depart(self, by_broker: bool) -> agents.Migrant | None:
         """A member leaves, if the border lets them and the household still can send one.
 
         Args:
             by_broker: Leaving with a broker (non-procedural) rather than at the end of the wait.
 
         Returns:
-            The route taken, or ``Route.NONE`` if nobody left.
+            The migrant who left (route, sex and occupation set), or None if nobody left.
         """
         m = self.model
         open_border = m.draw(Stream.DEPARTURE, self.slot) < m.conditions.departure_factor
         if not (open_border and self.free_migrant_slots > 0 and self.residents >= 2):
-            return Route.NONE
+            return None
         route = Route.NON_PROCEDURAL if by_broker else Route.PROCEDURAL
+        job_offer = Occupation(self.job_offer)
         if not by_broker:
             self.wait_months_left = -1
+            self.job_offer = Occupation.NONE
         self.aspiring = False
         migrant = m.migrant_leaving(self)
         if migrant.status != MigrantStatus.NEVER_LEFT:
             self.returnee_count -= 1
-        migrant.leave(route)
+        migrant.leave(route, job_offer)
         self.abroad_count += 1
         if by_broker:
             # The broker's "sirih pinang" gift to the family.
@@ -363,7 +373,7 @@ class Household(agents.Household):
             m.world.ledger.book_one(
                 Flow.SIRIH_PINANG, self.village_index, m.params.remittance.sirih_pinang_idr
             )
-        return route
+        return migrant
 
     def count_down_wait(self) -> None:
         """One month less to wait for a procedural departure."""

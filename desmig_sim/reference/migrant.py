@@ -1,9 +1,9 @@
 """A migrant worker's month, as plain per-agent Python (the reference engine).
 
-Phases 1, 2 and 9 of the month (:mod:`desmig_sim.model`): earn the wage abroad (brokers deduct
-what is still owed), send part of it home, and face the risks abroad (death, deportation, return,
-contract renewal). The departure itself (phase 8) is :meth:`Migrant.leave`, called by the
-household.
+Phases 1, 2 and 9 of the month (:mod:`desmig_sim.model`): earn the wage of the occupation abroad
+(brokers deduct what is still owed), send part of it home, and face the risks of the route and
+occupation abroad (death, deportation, return, contract renewal). The departure itself (phase 8)
+is :meth:`Migrant.leave`, called by the household.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Occupation, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import agents
 from desmig_sim.model.agents import _view
 from desmig_sim.model.ledger import Flow
 from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import abroad as abroad_rules
+from desmig_sim.rules import occupation as occupation_rules
 from desmig_sim.rules import remittance as remittance_rules
 
 if TYPE_CHECKING:
@@ -42,14 +43,30 @@ class Migrant(agents.Migrant):
         return self.model.household_agents[int(self.model.migrants.household[self.slot])]
 
     # ------------------------------------------------------------------ phase 8
-    def leave(self, route: Route) -> None:
-        """Go abroad by ``route``: destination and remittance channel are drawn at the household's slot."""
+    def leave(self, route: Route, job_offer: Occupation) -> None:
+        """Go abroad by ``route``: occupation, sex, destination and channel are drawn at the household's slot.
+
+        Args:
+            route: The route taken.
+            job_offer: The occupation of the procedural job order applied for (procedural route);
+                a broker's recruit takes a job drawn from the non-procedural mix instead.
+        """
         m = self.model
-        r, ab = m.params.remittance, m.params.abroad
+        r, ab, jobs = m.params.remittance, m.params.abroad, m.world.jobs
         household = int(m.migrants.household[self.slot])
         u_destination = m.draw(Stream.DEPARTURE, household, key="destination")
         u_channel = m.draw(Stream.DEPARTURE, household, key="channel")
         non_procedural = route == Route.NON_PROCEDURAL
+        occupation = job_offer
+        if non_procedural:
+            u_job = m.draw(Stream.DEPARTURE, household, key="occupation")
+            occupation = occupation_rules.draw_occupation(np.array([u_job]), jobs.mix[Route.NON_PROCEDURAL])[
+                0
+            ]
+        u_sex = m.draw(Stream.DEPARTURE, household, key="sex")
+        sex = occupation_rules.draw_sex(np.array([u_sex]), np.array([occupation]), jobs.women_share)[0]
+        self._store("occupation", occupation)
+        self._store("sex", sex)
         if non_procedural:
             informal = u_channel < r.non_procedural_informal_share
         else:
@@ -82,6 +99,7 @@ class Migrant(agents.Migrant):
             r.non_procedural_wage_factor,
             r.other_destination_wage_factor,
             c.wage_factor,
+            m.world.jobs.wage_factor[self.occupation],
         )
         debt = float(
             remittance_rules.broker_debt_with_interest(
@@ -129,16 +147,17 @@ class Migrant(agents.Migrant):
     def face_risks(self) -> abroad_rules.Fate:
         """This month's fate abroad: dies, is deported, returns home, renews the contract or stays."""
         m = self.model
-        ab, c = m.params.abroad, m.conditions
+        ab, c, jobs = m.params.abroad, m.conditions, m.world.jobs
+        death = np.array([jobs.death[self.route, self.occupation]])
         fate = abroad_rules.Fate(
             abroad_rules.fates(
                 np.array([self.route]),
                 np.array([self.contract_end_month - m.month]),
                 np.array([m.draw(Stream.FATE, self.slot)]),
                 np.array([m.draw(Stream.FATE, self.slot, key="renewal")]),
-                m.world.rates.death_non_procedural,
-                m.world.rates.death_procedural,
-                m.world.rates.deportation,
+                death,
+                death,
+                np.array([jobs.deportation[self.route, self.occupation]]),
                 1.0 / ab.non_procedural_mean_months_abroad,
                 ab.contract_renewal_prob,
                 c.return_multiplier,

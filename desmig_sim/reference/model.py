@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from desmig_sim.config.scenario import Engine, Scenario
-from desmig_sim.core.enums import MigrantStatus, Route
+from desmig_sim.core.enums import MigrantStatus
 from desmig_sim.core.streams import Stream
 from desmig_sim.model.desmigratif_model import DesmigratifModel
 from desmig_sim.reference.cooperative import Cooperative
@@ -28,6 +28,7 @@ from desmig_sim.reference.household import Household
 from desmig_sim.reference.migrant import Migrant
 from desmig_sim.reference.village import village_statistics
 from desmig_sim.rules import migration as migration_rules
+from desmig_sim.rules.abroad import Fate
 
 
 class ReferenceModel(DesmigratifModel):
@@ -235,11 +236,15 @@ class ReferenceModel(DesmigratifModel):
         ready = [h for h in self._household_agents if h.wait_months_left == 0]
         brokered = [self._household_agents[s] for s in broker_accepted.tolist()]
         for household, by_broker in [(h, False) for h in ready] + [(h, True) for h in brokered]:
-            route = household.depart(by_broker)
-            if route == Route.PROCEDURAL:
-                self.world.tally.departures_p[household.village_index] += 1
-            elif route == Route.NON_PROCEDURAL:
-                self.world.tally.departures_np[household.village_index] += 1
+            migrant = household.depart(by_broker)
+            if migrant is None:
+                continue
+            village = household.village_index
+            if by_broker:
+                self.world.tally.departures_np[village] += 1
+            else:
+                self.world.tally.departures_p[village] += 1
+            self.world.tally.count_departures(village, by_broker, migrant.sex)
         for household in self._household_agents:
             household.count_down_wait()
 
@@ -254,6 +259,8 @@ class ReferenceModel(DesmigratifModel):
             name = {1: "deaths", 2: "deportations", 3: "returns"}.get(int(fate))
             if name is not None:
                 counts[name][migrant.home.village_index] += 1
+            if fate == Fate.DIES:
+                self.world.tally.count_deaths(migrant.home.village_index, migrant.sex)
         self.world.tally.deaths, self.world.tally.deportations, self.world.tally.returns = (
             counts["deaths"],
             counts["deportations"],

@@ -22,15 +22,18 @@ def wage_idr(
     non_procedural_factor: float,
     other_destination_factor: float,
     closure_factor: float = 1.0,
+    job_factor: np.ndarray | float = 1.0,
 ) -> np.ndarray:
     """Monthly wage in rupiah of each migrant (zero where ``route`` is NONE).
 
-    Procedural migrants in Malaysia earn the statutory minimum wage; non-procedural ones a
-    fraction of it; work outside Malaysia pays a premium; a border closure cuts work.
+    Procedural plantation workers in Malaysia earn the statutory minimum wage; ``job_factor``
+    sets other occupations' pay relative to it (domestic workers are outside the minimum-wage
+    orders, ref:malaysia-minimum-wages-orders); non-procedural migrants earn a fraction of it;
+    work outside Malaysia pays a premium; a border closure cuts work.
     """
     base = min_wage_myr * idr_per_myr * closure_factor
     factor = np.where(route == Route.NON_PROCEDURAL, non_procedural_factor, 1.0)
-    factor = np.where(route == Route.NONE, 0.0, factor)
+    factor = np.where(route == Route.NONE, 0.0, factor) * job_factor
     factor = factor * np.where(destination == Destination.OTHER, other_destination_factor, 1.0)
     return base * factor
 

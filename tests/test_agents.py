@@ -172,9 +172,7 @@ def test_cooperative_agents_appear_when_founded(model: desmig_sim.DesmigratifMod
         in_village = model.households.coop_member & (model.households.village == v)
         assert coop.members == int(in_village.sum()), f"{coop.village}: members counted from the arrays"
     step(model, 3)
-    assert len(model.agents_by_type[Cooperative]) == len(programme), (
-        "cooperatives are not duplicated later"
-    )
+    assert len(model.agents_by_type[Cooperative]) == len(programme), "cooperatives are not duplicated later"
 
 
 def test_cooperatives_need_the_component() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 import desmig_sim
-from desmig_sim.config.outcomes import POOLED
+from desmig_sim.config.outcomes import GROUPS, POOLED
 from desmig_sim.config.scenario import Scenario, scenario_from_dict
 
 REPO = Path(__file__).resolve().parent.parent
@@ -64,6 +64,16 @@ def small_scenario(
         set_path(data, dotted, value)
     data["events"] = [*data["events"], *(dict(e) for e in extra_events)]
     return scenario_from_dict(data, f"<small {name}>")
+
+
+def village_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of single villages (not ``ALL`` nor the group rows ``PROGRAMME``/``NEIGHBOURS``)."""
+    return frame[~frame["village"].isin([POOLED, *GROUPS])]
+
+
+def neighbour_names(villages: Iterable[str]) -> list[str]:
+    """The names of the non-programme neighbours of programme villages (one each, the default)."""
+    return [f"Neighbour of {v}" for v in villages]
 
 
 def pooled(frame: pd.DataFrame) -> pd.DataFrame:

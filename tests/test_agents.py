@@ -157,10 +157,11 @@ def test_cooperative_agents_appear_when_founded(model: desmig_sim.DesmigratifMod
     assert Cooperative not in model.agent_types, "no cooperative agent before the component starts"
     model.step()
     coops = model.agents_by_type[Cooperative]
-    assert len(coops) == len(model.villages), (
-        "one cooperative per village once founded (component runs everywhere)"
+    programme = [v.name for v in model.villages if v.programme]
+    assert len(coops) == len(programme), (
+        "one cooperative per programme village once founded (component runs in all of them)"
     )
-    assert sorted(c.village for c in coops) == sorted(v.name for v in model.villages), "one in each village"
+    assert sorted(c.village for c in coops) == sorted(programme), "one in each programme village"
     for coop in coops:
         assert coop.active, f"{coop.village}: the new cooperative is active"
         assert coop.members > 0, f"{coop.village}: the cooperative starts with members"
@@ -171,9 +172,7 @@ def test_cooperative_agents_appear_when_founded(model: desmig_sim.DesmigratifMod
         in_village = model.households.coop_member & (model.households.village == v)
         assert coop.members == int(in_village.sum()), f"{coop.village}: members counted from the arrays"
     step(model, 3)
-    assert len(model.agents_by_type[Cooperative]) == len(model.villages), (
-        "cooperatives are not duplicated later"
-    )
+    assert len(model.agents_by_type[Cooperative]) == len(programme), "cooperatives are not duplicated later"
 
 
 def test_cooperatives_need_the_component() -> None:

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from desmig_sim.cli.main import main
-from desmig_sim.config.outcomes import COLUMNS
+from desmig_sim.config.outcomes import COLUMNS, GROUPS
+from tests.helpers import neighbour_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -48,9 +49,11 @@ def test_run_writes_tables_manifest_and_summary(tmp_path, capsys):
     table = pd.read_parquet(out / "timeseries.parquet")
     assert list(table.columns) == ["scenario", "replication", "seed", *COLUMNS], "tidy table columns"
     assert sorted(table["replication"].unique()) == [0, 1], "two replications expected"
-    assert set(table["village"]) == {"Buraen", "Mawar", "ALL"}, "villages and pooled rows"
+    villages = ["Buraen", "Mawar"]
+    expected_rows = {*villages, *neighbour_names(villages), "ALL", *GROUPS}
+    assert set(table["village"]) == expected_rows, "villages, their neighbours, pooled and group rows"
     csv = pd.read_csv(out / "timeseries.csv")
-    assert len(csv) == len(table) == 2 * 14 * 3, "one row per replication, month and village"
+    assert len(csv) == len(table) == 2 * 14 * len(expected_rows), "one row per replication, month and row"
     manifest = json.loads((out / "manifest.json").read_text())
     for key in ("scenario_hash", "seeds", "environment", "scenario", "started", "finished", "files"):
         assert key in manifest, f"manifest should record {key}"

@@ -11,7 +11,7 @@ from desmig_sim.config.events import conditions_at
 from desmig_sim.core.calendar import parse_year_month
 from desmig_sim.model.components import COMPONENTS, ProgrammeComponent, build_components
 from desmig_sim.model.effects import Boost, ProgrammeEffects
-from tests.helpers import COMPONENT_START_MONTH, small_scenario
+from tests.helpers import COMPONENT_START_MONTH, neighbour_names, small_scenario
 
 
 def _costs(scenario):
@@ -107,7 +107,11 @@ def test_component_villages_apply_to_copies_and_table():
     model = desmig_sim.DesmigratifModel(scenario, seed=1)
     model.run()
     table = model.village_table().set_index("village")
-    assert list(table.index) == ["Buraen", "Mawar", "Buraen #2", "Mawar #2"], "copies follow the originals"
+    programme = ["Buraen", "Mawar", "Buraen #2", "Mawar #2"]
+    assert list(table.index) == [*programme, *neighbour_names(programme)], (
+        "copies follow the originals, then the neighbours of each"
+    )
+    assert table.loc["Neighbour of Mawar #2", "components"] == "", "no component in a neighbour"
     assert table.loc["Mawar #2", "components"] == "cooperative", "component villages apply to copies"
     assert table.loc["Buraen", "components"] == "", "and only to the villages named"
     assert table.loc["Mawar", "cooperative_active"] or table.loc["Mawar #2", "cooperative_active"]

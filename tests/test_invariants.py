@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import desmig_sim
-from desmig_sim.config.outcomes import COLUMNS
+from desmig_sim.config.outcomes import COLUMNS, GROUPS
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.enums import MigrantStatus
-from tests.helpers import SMALL_VILLAGES, draw_overrides, pooled, small_scenario
+from tests.helpers import SMALL_VILLAGES, draw_overrides, pooled, small_scenario, village_rows
 
 PROPERTY = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -178,7 +178,7 @@ def test_money_is_conserved_every_month(world: tuple[Scenario, int]) -> None:
         atol=0.0,
         err_msg="each month, remittances sent = received + fees and losses (pooled)",
     )
-    villages = trace.table[trace.table["village"] != "ALL"]
+    villages = village_rows(trace.table)
     summed = villages.groupby("month")[["remittances_received", "remittance_fees_and_losses"]].sum()
     np.testing.assert_allclose(
         summed.to_numpy(),
@@ -213,8 +213,10 @@ def test_outcome_table_is_well_formed(world: tuple[Scenario, int]) -> None:
     scenario, _ = world
     table = simulate(*world).table
     assert list(table.columns) == COLUMNS, "the table has exactly the contracted columns"
-    assert len(table) == scenario.run.months * (len(scenario.world.village_names()) + 1), (
-        "one row per month and village plus one pooled row per month"
+    simulated = scenario.world.simulated_villages()
+    groups = len(GROUPS) if not all(v.programme for v in simulated) else 0
+    assert len(table) == scenario.run.months * (len(simulated) + 1 + groups), (
+        "one row per month and village plus one pooled row (and the group rows) per month"
     )
     missing = table.isna()
     assert not missing.drop(columns=list(SHARES)).any().any(), (
@@ -235,11 +237,11 @@ def test_outcome_table_is_well_formed(world: tuple[Scenario, int]) -> None:
     for column in COUNTS + NON_NEGATIVE_MONEY:
         assert (table[column] >= 0).all(), f"{column} is never negative (min {table[column].min()})"
     rows = pooled(table)
-    households = scenario.parameters.village.households_per_village * len(scenario.world.village_names())
+    households = scenario.parameters.village.households_per_village * len(simulated)
     abroad = rows["migrants_abroad_procedural"] + rows["migrants_abroad_non_procedural"]
     most = scenario.parameters.migration.max_migrants_per_household * households
     assert (abroad <= most).all(), f"never more migrants abroad than migrant slots ({most})"
-    villages = table[table["village"] != "ALL"].groupby("month")[COUNTS].sum()
+    villages = village_rows(table).groupby("month")[COUNTS].sum()
     pd.testing.assert_frame_equal(
         villages, rows[COUNTS], check_names=False, obj="pooled counts = sum of village counts"
     )

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 import desmig_sim
-from desmig_sim.config.outcomes import COLUMNS, POOLED
+from desmig_sim.config.outcomes import COLUMNS, GROUPS, POOLED
 from desmig_sim.config.scenario import scenario_from_dict
 from desmig_sim.core.errors import InputFileError, ScenarioError
-from tests.helpers import COMPONENT_KEYS, SCENARIOS, scenario_data, small_scenario
+from tests.helpers import COMPONENT_KEYS, SCENARIOS, neighbour_names, scenario_data, small_scenario
 
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
 BASELINE = SCENARIOS / "baseline.toml"
@@ -36,8 +36,9 @@ def test_every_shipped_scenario_loads_and_runs(name: str) -> None:
     assert list(table.columns) == COLUMNS, f"{name}: the table has exactly the contracted columns, in order"
     pooled = table[table["village"] == POOLED]
     assert pooled["month"].tolist() == list(range(1, 14)), f"{name}: one pooled ('ALL') row per month"
-    assert set(table["village"]) == {"Buraen", "Mawar", POOLED}, (
-        f"{name}: one row per village and month, plus ALL"
+    villages = ["Buraen", "Mawar"]
+    assert set(table["village"]) == {*villages, *neighbour_names(villages), POOLED, *GROUPS}, (
+        f"{name}: one row per village (and its neighbour) and month, plus ALL and the groups"
     )
     assert pooled["date"].iloc[-1] == "2018-01", f"{name}: 13 months from 2017-01 end in 2018-01"
 

@@ -17,6 +17,12 @@ from typing import Literal
 
 #: The row label of the values pooled over all villages.
 POOLED = "ALL"
+#: The row label of the values pooled over the programme villages (only in worlds with neighbours).
+PROGRAMME_GROUP = "PROGRAMME"
+#: The row label of the values pooled over the non-programme neighbour villages (spill-over).
+NEIGHBOURS_GROUP = "NEIGHBOURS"
+#: The group rows after ``ALL``, in order, in worlds with non-programme neighbours.
+GROUPS: tuple[str, ...] = (PROGRAMME_GROUP, NEIGHBOURS_GROUP)
 
 
 @dataclass(frozen=True)

@@ -638,6 +638,21 @@ class MigrationParams(_Section):
         source="assumption: calo contact 0.05/month",
         description="Chance a broker (calo) reaches an aspiring household in a month.",
     )
+    broker_displacement: float = param(
+        0.5,
+        unit="share",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption: no measurement of how far calo shift their effort when households choose the"
+            " procedural route; 0 (effort lost) to 1 (all of it redirected), midpoint as default"
+        ),
+        description=(
+            "Share of the broker effort lost to procedural applications in a month that the"
+            " regency's brokers redirect to the aspiring households still reachable in the same"
+            " regency (programme villages and their non-programme neighbours alike)."
+        ),
+    )
     procedural_application_prob: float = param(
         0.08,
         unit="probability/month",

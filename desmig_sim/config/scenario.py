@@ -82,6 +82,17 @@ class WorldSettings(BaseModel):
         ),
     )
 
+    neighbours: int = Field(
+        1,
+        ge=0,
+        le=3,
+        description=(
+            "Non-programme neighbour villages per simulated programme village (copies included):"
+            " same regency and local potential, never reached by any component; 0 switches them"
+            " off. They are the comparison group of the spill-over rows (PROGRAMME, NEIGHBOURS)."
+        ),
+    )
+
     @field_validator("villages")
     @classmethod
     def _known_villages(cls, villages: Any, info: ValidationInfo) -> Any:
@@ -100,9 +111,14 @@ class WorldSettings(BaseModel):
         return names if self.villages == "all" else [n for n in names if n in self.villages]
 
     def simulated_villages(self) -> list[VillageInfo]:
-        """Every simulated village: the chosen cohort villages, then their copies."""
+        """Every simulated village: the chosen cohort villages, their copies, then their neighbours.
+
+        Programme villages come first (so their village indices do not depend on ``neighbours``),
+        then neighbour 1 of each programme village, neighbour 2 of each, and so on.
+        """
         chosen = [v for v in COHORTS[self.cohort] if v.name in self.village_names()]
-        return chosen + [v.copy(k) for k in range(2, self.copies + 1) for v in chosen]
+        programme = chosen + [v.copy(k) for k in range(2, self.copies + 1) for v in chosen]
+        return programme + [v.neighbour(n) for n in range(1, self.neighbours + 1) for v in programme]
 
 
 class Scenario(BaseModel):

@@ -5,6 +5,13 @@ sheet (ref:suarajarmas-2017-ntt-villages [V]). The local economic potential of e
 assumption built on the NTT 2017 framing of the programme (ref:antara-ntt-2017-desmigratif [V]: ikat
 weaving; clay pottery in Kabupaten Kupang); it sets a multiplier on business returns
 (:data:`POTENTIAL_RETURN_FACTOR`).
+
+Non-programme neighbours (:meth:`VillageInfo.neighbour`) are comparison villages: one (or more) per
+programme village, in the same regency and with the same local potential (an assumption: a
+neighbouring village of the same area), which never get the programme. They are simulated like
+any village, share their regency's brokers with the programme villages (broker displacement,
+:func:`desmig_sim.rules.migration.broker_contact_probability`) and are reported as a group of
+their own (spill-over).
 """
 
 from __future__ import annotations
@@ -39,17 +46,28 @@ class VillageInfo:
     """A village of the cohort: its name, its regency and its local economic potential.
 
     ``cohort_name`` is the cohort village a copy was made from (itself for the originals); copies
-    serve scale-up runs (``world.copies``).
+    serve scale-up runs (``world.copies``). ``programme`` is False for a non-programme neighbour
+    (``world.neighbours``): no programme component ever runs there.
     """
 
     name: str
     regency: str
     potential: Potential
     cohort_name: str = ""
+    programme: bool = True
 
     def copy(self, number: int) -> VillageInfo:
         """Copy number ``number`` (2, 3, ...) of this village, named "<name> #<number>"."""
         return VillageInfo(f"{self.name} #{number}", self.regency, self.potential, self.name)
+
+    def neighbour(self, number: int = 1) -> VillageInfo:
+        """Non-programme neighbour number ``number`` (1, 2, ...) of this programme village.
+
+        It lies in the same regency, has the same local potential and never gets the programme;
+        it is named "Neighbour of <name>" (or "Neighbour <number> of <name>" from the second on).
+        """
+        label = "Neighbour" if number == 1 else f"Neighbour {number}"
+        return VillageInfo(f"{label} of {self.name}", self.regency, self.potential, programme=False)
 
     @property
     def base(self) -> str:

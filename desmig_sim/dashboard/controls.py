@@ -362,6 +362,7 @@ def live_scenario(scenario: Scenario, village: str) -> Scenario:
     data = scenario.to_dict()
     data["world"]["villages"] = [village]
     data["world"]["copies"] = 1
+    data["world"]["neighbours"] = 0  # the live view simulates the chosen village alone
     for key in COMPONENTS:
         chosen = data["components"][key]["villages"]
         if chosen != "all":

@@ -15,14 +15,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from desmig_sim.config.outcomes import CATALOGUE, KEY_OUTCOMES, POOLED, Outcome
+from desmig_sim.config.outcomes import CATALOGUE, GROUPS, KEY_OUTCOMES, POOLED, Outcome
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core import stats
 from desmig_sim.experiments.horizons import END_OF_RUN, Horizon
 
 
-def _pooled_values(table: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows = table[table["village"] == POOLED].sort_values("month")
+def _pooled_values(
+    table: pd.DataFrame, columns: list[str], row: str = POOLED
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Months, dates and outcome values of one pooled row (``ALL`` or a group) of an outcome table."""
+    rows = table[table["village"] == row].sort_values("month")
     return rows["month"].to_numpy(), rows["date"].to_numpy(), rows[columns].to_numpy(dtype=float)
 
 
@@ -35,8 +38,9 @@ class Comparison:
     Args:
         tables: Scenario name -> one outcome table per replication, in seed order (the tables of
             :attr:`desmig_sim.experiments.runner.RunResult.timeseries`: columns ``month``, ``date``,
-            ``village`` and outcome columns; only the pooled rows, ``village == "ALL"``, are
-            compared). Every scenario must have one table per seed and the same months.
+            ``village`` and outcome columns; the pooled rows, ``village == "ALL"``, are
+            compared, and the group rows ``PROGRAMME`` and ``NEIGHBOURS`` where every table has
+            them, :attr:`by_group`). Every scenario must have one table per seed and the same months.
         seeds: The replication seeds, shared by every scenario.
         baseline: Name of the baseline scenario (default: the first in ``tables``).
         horizons: Scenario name -> its horizons (default: the end of run only).
@@ -95,6 +99,10 @@ class Comparison:
                     raise ValueError(f"{name!r} has other months than the baseline: runs do not pair")
                 stacked.append(values)
             self.values[name] = np.stack(stacked)  # replication x month x outcome
+        #: Group rows (programme villages, their non-programme neighbours) that every table has.
+        self.groups = [
+            g for g in GROUPS if all((t["village"] == g).any() for runs in self.tables.values() for t in runs)
+        ]
         end = Horizon(END_OF_RUN, "End of run", int(self.months[-1]), str(self.dates[-1]))
         self.horizon_points = {n: list((horizons or {}).get(n, [end])) for n in self.names}
         for name, points in self.horizon_points.items():
@@ -109,13 +117,25 @@ class Comparison:
         """Number of paired replications."""
         return len(self.seeds)
 
-    def values_at(self, name: str, month: int) -> np.ndarray:
+    @cached_property
+    def group_values(self) -> dict[str, dict[str, np.ndarray]]:
+        """Group row (:attr:`groups`) -> scenario -> values, replication x month x outcome."""
+        return {
+            group: {
+                name: np.stack([_pooled_values(t, self.columns, group)[2] for t in runs])
+                for name, runs in self.tables.items()
+            }
+            for group in self.groups
+        }
+
+    def values_at(self, name: str, month: int, group: str = POOLED) -> np.ndarray:
         """A scenario's values at a month as compared at a horizon, replication x outcome (:attr:`columns`).
 
         Outcomes summed at horizons (``at_horizon == "sum"`` in the catalogue) are summed from the
-        first month to ``month``; the others are the month's pooled value.
+        first month to ``month``; the others are the month's pooled value. ``group`` picks the
+        row: ``ALL`` (default) or one of :attr:`groups`.
         """
-        values = self.values[name]
+        values = self.values[name] if group == POOLED else self.group_values[group][name]
         index = int(np.searchsorted(self.months, month))
         out = values[:, index, :].copy()
         for k, column in enumerate(self.columns):
@@ -214,6 +234,21 @@ class Comparison:
         The baseline's own rows compare it with itself (difference 0). A policy's end of programme
         is its own; the baseline's values are taken at the same month.
         """
+        return self._horizon_rows(POOLED)
+
+    @cached_property
+    def by_group(self) -> pd.DataFrame:
+        """:attr:`horizons` for ``ALL`` and each group row, with a ``group`` column first (spill-over).
+
+        With non-programme neighbours in the world, the ``NEIGHBOURS`` rows show what a policy
+        changes in villages it never reaches (through brokers shared with the programme villages).
+        """
+        frames = [self._horizon_rows(group).assign(group=group) for group in (POOLED, *self.groups)]
+        frame = pd.concat(frames, ignore_index=True)
+        return frame[["group", *frame.columns[:-1]]]
+
+    def _horizon_rows(self, group: str) -> pd.DataFrame:
+        """The rows of :attr:`horizons` computed on one pooled row (``ALL`` or a group)."""
         frames = []
         k = len(self.columns)
         info = [self.outcomes[c] for c in self.columns]
@@ -232,8 +267,8 @@ class Comparison:
                     "aggregation": ["cumulative" if i.at_horizon == "sum" else "last" for i in info],
                     "better": [i.better_word for i in info],
                 }
-                values = self.values_at(name, h.month)
-                base = self.values_at(self.baseline, h.month)
+                values = self.values_at(name, h.month, group)
+                base = self.values_at(self.baseline, h.month, group)
                 frames.append(pd.DataFrame({**columns, **self._statistics(values, base)}, index=range(k)))
         return pd.concat(frames, ignore_index=True)
 

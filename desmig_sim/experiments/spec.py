@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from desmig_sim.config.outcomes import POOLED
+from desmig_sim.config.outcomes import GROUPS, POOLED
 from desmig_sim.config.scenario import Scenario, explain_validation_error, load_scenario, scenario_from_dict
 from desmig_sim.core.calendar import format_year_month, parse_year_month
 from desmig_sim.core.errors import ExperimentError, ScenarioError
@@ -173,7 +173,7 @@ def _check_outcomes(spec: ExperimentSpec, base: Scenario, source: str) -> None:
     first = parse_year_month(base.run.start)
     last = first + base.run.months - 1
     window = f"{format_year_month(first)}..{format_year_month(last)}"
-    villages = [*base.world.village_names(), POOLED]
+    villages = [*(v.name for v in base.world.simulated_villages()), POOLED, *GROUPS]
     for i, outcome in enumerate(spec.outcomes):
         for key in ("month", "start", "end"):
             month = getattr(outcome, key)

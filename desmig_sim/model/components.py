@@ -124,7 +124,9 @@ class Component:
         s = self.settings
         names = [v.name for v in world.villages]
         bases = np.array([v.base for v in world.villages])
-        self.village_mask = (
+        programme = np.array([v.programme for v in world.villages], dtype=bool)
+        # Non-programme neighbours are never reached, whatever the village list says.
+        self.village_mask = programme & (
             np.ones(len(names), dtype=bool) if s.villages == "all" else np.isin(bases, s.villages)
         )
         n = world.households.count

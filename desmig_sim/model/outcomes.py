@@ -1,5 +1,9 @@
 """Outcomes: the monthly table, per village and pooled over villages.
 
+Rows: each village, then ``ALL`` (pooled over every village); in worlds with non-programme
+neighbours also ``PROGRAMME`` and ``NEIGHBOURS``, pooled over the programme villages and over
+their neighbours the same way ``ALL`` is pooled over all (the spill-over comparison).
+
 The columns, their units, meanings and how they are pooled are the outcome catalogue,
 :mod:`desmig_sim.config.outcomes`; this module computes them each month.
 """
@@ -9,12 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from desmig_sim.config.outcomes import OUTCOMES, POOLED
+from desmig_sim.config.outcomes import GROUPS, OUTCOMES, POOLED
 from desmig_sim.core.calendar import format_year_month, parse_year_month
 from desmig_sim.core.enums import Route, Sex
 from desmig_sim.model.tally import MonthTally
 from desmig_sim.model.world import World
 from desmig_sim.rules import business as business_rules
+from desmig_sim.rules.inequality import gini_sorted
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -23,16 +28,23 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 
 class OutcomeRecorder:
-    """Collects the outcome table month by month (preallocated arrays, one row per village + ALL)."""
+    """Collects the outcome table month by month (preallocated arrays, one row per village, ALL, groups)."""
 
     def __init__(self, world: World) -> None:
         self.names = [v.name for v in world.villages]
         self.start = world.start
         self.horizon = world.horizon
         nv = len(self.names)
-        self.values = np.zeros((world.horizon, nv + 1, len(OUTCOMES)))
+        programme = world.programme_villages
+        #: Group label -> its villages (programme villages and neighbours), when there are neighbours.
+        self.groups: dict[str, np.ndarray] = (
+            dict(zip(GROUPS, (programme, ~programme), strict=True)) if not programme.all() else {}
+        )
+        self._group_households = [mask[world.households.village] for mask in self.groups.values()]
+        rows = nv + 1 + len(self.groups)
+        self.values = np.zeros((world.horizon, rows, len(OUTCOMES)))
         self.months_recorded = 0
-        self._departures = np.zeros((12, nv + 1, 2))  # rolling window: [procedural, non-procedural]
+        self._departures = np.zeros((12, rows, 2))  # rolling window: [procedural, non-procedural]
         self.remittances_sent = np.zeros(world.horizon)
         self.productive_from_remittances = np.zeros(world.horizon)
         self.households_with_migrant = np.zeros(world.horizon)
@@ -52,16 +64,18 @@ class OutcomeRecorder:
         per_village = world.per_village
 
         def pooled(values: np.ndarray) -> np.ndarray:
-            return np.append(values, values.sum())
+            """Per-village values, their sum over all villages, then their sum over each group."""
+            return np.array([*values, values.sum(), *(values[m].sum() for m in self.groups.values())])
 
         row = self.values[world.month - 1]
         col = self._col
         stats = world.village_stats
         income_sums = per_village(hh.income_per_capita)
         row[:nv, col["income_per_capita_mean"]] = income_sums / n_hh
-        row[nv, col["income_per_capita_mean"]] = income_sums.sum() / n_hh.sum()
-        row[:, col["income_per_capita_median"]] = np.append(stats.median, stats.pooled_median)
-        row[:, col["gini"]] = np.append(stats.gini, stats.pooled_gini)
+        row[nv:, col["income_per_capita_mean"]] = pooled(income_sums)[nv:] / pooled(n_hh)[nv:]
+        medians, ginis = self._group_statistics(hh.income_per_capita)
+        row[:, col["income_per_capita_median"]] = [*stats.median, stats.pooled_median, *medians]
+        row[:, col["gini"]] = [*stats.gini, stats.pooled_gini, *ginis]
         residents = hh.residents_counted  # people at home when welfare was measured (phase 5)
         people = pooled(per_village(residents))
         row[:, col["consumption_per_capita_mean"]] = _share(pooled(per_village(hh.consumption)), people)
@@ -123,6 +137,15 @@ class OutcomeRecorder:
         self.households_with_migrant[world.month - 1] = np.count_nonzero(hh.abroad_count)
         self.months_recorded = world.month
 
+    def _group_statistics(self, values: np.ndarray) -> tuple[list[float], list[float]]:
+        """Median and Gini of a household value over each group's households (as pooled over ALL)."""
+        medians, ginis = [], []
+        for households in self._group_households:
+            x = np.sort(values[households])
+            medians.append(0.5 * (x[(x.size - 1) // 2] + x[x.size // 2]))
+            ginis.append(gini_sorted(x))
+        return medians, ginis
+
     def _grow(self, month: int) -> None:
         extra = month - self.horizon
         self.values = np.concatenate([self.values, np.zeros((extra, *self.values.shape[1:]))])
@@ -132,12 +155,12 @@ class OutcomeRecorder:
         self.horizon = month
 
     def to_frame(self) -> pd.DataFrame:
-        """The table so far, rows ordered by month then village (``ALL`` last).
+        """The table so far, rows ordered by month then village (``ALL``, then the groups, last).
 
         Its columns are :data:`~desmig_sim.config.outcomes.COLUMNS`.
         """
         months = self.months_recorded
-        labels = [*self.names, POOLED]
+        labels = [*self.names, POOLED, *self.groups]
         data = self.values[:months].reshape(months * len(labels), len(OUTCOMES))
         frame = pd.DataFrame(data, columns=list(OUTCOMES))
         first = parse_year_month(self.start)

@@ -239,7 +239,11 @@ def form_intentions(world: World) -> None:
 
 
 def choose_routes(world: World) -> np.ndarray:
-    """Phase 7: procedural applications by those who know how; broker contacts for the rest."""
+    """Phase 7: procedural applications by those who know how; broker contacts for the rest.
+
+    Brokers redirect part of the effort lost to this month's applications to the households still
+    reachable in the same regency (:func:`~desmig_sim.rules.migration.broker_contact_probability`).
+    """
     hh, mp, fx = world.households, world.params.migration, world.effects
     asp = np.flatnonzero(hh.aspiring)
     village = hh.village[asp]
@@ -270,8 +274,16 @@ def choose_routes(world: World) -> np.ndarray:
     hh.job_offer[who] = offer[applies]
     hh.aspiring[who] = False
     rest = asp[~applies]
+    regency = world.regency[village]
+    regencies = world.regency.max() + 1
+    contact_prob = migration_rules.broker_contact_probability(
+        mp.broker_contact_prob,
+        mp.broker_displacement,
+        np.bincount(regency[applies], minlength=regencies),
+        np.bincount(regency[~applies], minlength=regencies),
+    )
     contact = world.streams.uniform(Stream.BROKER, world.month, rest)
-    return rest[contact < mp.broker_contact_prob]
+    return rest[contact < contact_prob[regency[~applies]]]
 
 
 def depart(world: World, broker_accepted: np.ndarray) -> np.ndarray:

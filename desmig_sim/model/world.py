@@ -86,6 +86,10 @@ class World:
     #: Business-income multiplier of each village's local potential.
     potential: np.ndarray
     ties: TieCounts
+    #: Each village's regency, as an index (regencies in alphabetical order; brokers work per regency).
+    regency: np.ndarray
+    #: Programme villages (False for the non-programme neighbours, which no component reaches).
+    programme_villages: np.ndarray
     month: int = 0
     conditions: Conditions | None = None
     village_stats: VillageStats | None = None
@@ -153,6 +157,8 @@ class World:
             groups=VillageGroups(offsets),
             potential=np.array([POTENTIAL_RETURN_FACTOR[v.potential] for v in villages]),
             ties=ties,
+            regency=np.unique([v.regency for v in villages], return_inverse=True)[1].astype(np.int64),
+            programme_villages=np.array([v.programme for v in villages], dtype=bool),
         )
         # Savings were drawn in months of the whole household's local income; members abroad do
         # not earn it: savings refer to the residents' local income.

@@ -58,7 +58,7 @@ class Household(agents.Household):
     5. :meth:`run_business` — returns, failure and wear of its business; then
        :meth:`account_income` — income, income per resident member, poverty.
     6. :meth:`form_intention` — start or give up aspiring to send a member abroad.
-    7. :meth:`choose_route` — apply for the procedural route, or meet a broker.
+    7. :meth:`choose_route` — apply for the procedural route; else :meth:`meet_broker`.
     8. :meth:`depart` — a member leaves (if the wait is over or a broker was accepted);
        :meth:`count_down_wait`.
     9. :meth:`observe_ties` and :meth:`update_knowledge` — learn (or forget) the procedure.
@@ -306,10 +306,10 @@ class Household(agents.Household):
 
     # ------------------------------------------------------------------ phase 7
     def choose_route(self, risk: float) -> bool:
-        """Apply for the procedural route if it knows how and can; else perhaps meet a broker.
+        """Apply for the procedural route if it knows how and can.
 
         Returns:
-            Whether it accepted a broker's offer (it leaves by the non-procedural route in phase 8).
+            Whether it is still reachable by brokers (aspiring, and did not apply).
         """
         m = self.model
         mp, fx, v = m.params.migration, m.effects, self.village_index
@@ -340,7 +340,15 @@ class Household(agents.Household):
             self.job_offer = int(offer[0])
             self.aspiring = False
             return False
-        return m.draw(Stream.BROKER, self.slot) < mp.broker_contact_prob
+        return True
+
+    def meet_broker(self, contact_prob: float) -> bool:
+        """Whether a broker reaches it this month (with its regency's contact probability) and it goes.
+
+        Returns:
+            Whether it accepted a broker's offer (it leaves by the non-procedural route in phase 8).
+        """
+        return self.model.draw(Stream.BROKER, self.slot) < contact_prob
 
     # ------------------------------------------------------------------ phase 8
     def depart(self, by_broker: bool) -> agents.Migrant | None:

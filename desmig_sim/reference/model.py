@@ -47,7 +47,8 @@ class ReferenceModel(DesmigratifModel):
        ``for household in households: household.run_business(...)``, then
        ``household.account_income(...)``; then the village statistics (:mod:`.village`).
     6. ``for household in households: household.form_intention(...)``
-    7. ``for household in aspiring households: household.choose_route(...)``
+    7. ``for household in aspiring households: household.choose_route(...)``; then each
+       household still reachable ``meet_broker(...)`` with its regency's contact probability.
     8. ``for household in ready and brokered households: household.depart(...)``, then
        ``household.count_down_wait()`` for all.
     9. ``for migrant in migrants_abroad: migrant.face_risks()``; then every household
@@ -217,15 +218,32 @@ class ReferenceModel(DesmigratifModel):
     def choose_routes(self) -> np.ndarray:
         """Phase 7: each aspiring household applies for the procedural route or meets a broker.
 
+        The applications come first: the regency's brokers redirect part of the effort they lost
+        to them to the households still reachable (``broker_contact_probability``).
+
         Returns:
             The households that accepted a broker's offer.
         """
-        accepted = []
+        regency = self.world.regency
+        lost = np.zeros(regency.max() + 1, dtype=np.int64)
+        reachable = np.zeros_like(lost)
+        still_reachable = []
         for village, households in enumerate(self._villages):
             risk = self.village_risk(village)
             for household in households:
-                if household.aspiring and household.choose_route(risk):
-                    accepted.append(household.slot)
+                if household.aspiring:
+                    if household.choose_route(risk):
+                        still_reachable.append(household)
+                        reachable[regency[village]] += 1
+                    else:
+                        lost[regency[village]] += 1
+        mp = self.params.migration
+        contact_prob = migration_rules.broker_contact_probability(
+            mp.broker_contact_prob, mp.broker_displacement, lost, reachable
+        )
+        accepted = [
+            h.slot for h in still_reachable if h.meet_broker(float(contact_prob[regency[h.village_index]]))
+        ]
         return np.array(accepted, dtype=np.int64)
 
     def depart(self, broker_accepted: np.ndarray) -> None:

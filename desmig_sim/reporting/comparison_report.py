@@ -4,6 +4,8 @@ Everything goes into one folder, all or nothing (:func:`desmig_sim.core.output.s
 
 * ``report.md``: per policy and horizon, a table a policy reader can paste into a brief;
 * ``horizons.csv``: one row per scenario, horizon and outcome (bands, paired difference, share better);
+* ``groups.csv`` in worlds with non-programme neighbours: the same for ``ALL``, the programme
+  villages (``PROGRAMME``) and their neighbours (``NEIGHBOURS``), with a ``group`` column (spill-over);
 * ``over_time.csv``: one row per scenario, month and outcome (the same, every month);
 * ``differences_over_time.csv``: one row per policy, month and outcome (the paired difference);
 * ``runs_at_horizons.csv``: every replication's value at every horizon, with the baseline's;
@@ -129,6 +131,30 @@ def horizon_table(comparison: Comparison, policy: str, horizon: str, key_only: b
     return "\n".join(lines)
 
 
+def group_table(comparison: Comparison, policy: str, horizon: str) -> str:
+    """The markdown table of a policy's key differences in the programme villages and their neighbours.
+
+    One row per key outcome, one difference column per pooled row (``ALL`` and each of
+    :attr:`Comparison.groups`); empty when the world has no non-programme neighbours.
+    """
+    if not comparison.groups:
+        return ""
+    table = comparison.by_group
+    rows = table[(table["scenario"] == policy) & (table["horizon"] == horizon)]
+    rows = rows[rows["outcome"].isin(list(KEY_OUTCOMES))]
+    groups = list(dict.fromkeys(rows["group"]))
+    lines = [
+        "| Outcome (unit) | " + " | ".join(f"{g}: difference" for g in groups) + " |",
+        "|---|" + "---:|" * len(groups),
+    ]
+    for _, found in rows.groupby("outcome", sort=False):
+        by_group = found.set_index("group")
+        first = by_group.iloc[0]
+        cells = [_difference_text(by_group.loc[g], ("**", "**")) for g in groups]
+        lines.append(f"| {first['label']} ({first['unit']}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _how_to_read(comparison: Comparison) -> str:
     level = f"{comparison.confidence:.0%}"
     return f"""## How to read this
@@ -230,6 +256,12 @@ def report_markdown(comparison: Comparison, manifest: dict[str, Any], needed: pd
         for h in c.horizon_points[policy]:
             parts.append(f"### {h.label} ({h.date}, month {h.month})\n")
             parts.append(horizon_table(c, policy, h.name) + "\n")
+            if c.groups:
+                parts.append(
+                    "Programme villages and their non-programme neighbours (spill-over: the"
+                    " neighbours never get the programme; they share the regency's brokers):\n"
+                )
+                parts.append(group_table(c, policy, h.name) + "\n")
     if needed is not None and not needed.empty:
         parts.append(_replications_section(c, needed) + "\n")
     parts += [
@@ -304,6 +336,8 @@ def write_comparison(
     needed = comparison.replications_table(targets) if targets else None
     with staged_directory(out) as stage:
         files = write_table(comparison.horizons, stage, "horizons", parquet=False)
+        if comparison.groups:
+            files += write_table(comparison.by_group, stage, "groups", parquet=False)
         files += write_table(comparison.over_time, stage, "over_time", parquet=False)
         files += write_table(
             comparison.differences_over_time(), stage, "differences_over_time", parquet=False

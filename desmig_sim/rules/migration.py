@@ -16,6 +16,10 @@ Aspiring households that know the procedural route apply for it (cost, waiting t
 monthly hazard raised by perceived risk and lowered by cost and the moratorium; brokers (calo)
 reach aspiring households with a monthly probability and take them abroad at once, without
 up-front cost (ref:kompas-2019-sirih-pinang-sumba, ref:pikiran-rakyat-2022-ntb-brokers).
+Brokers work a regency, not a village: the effort they lose to households that apply for the
+procedural route is partly redirected to the aspiring households still reachable in the regency
+(:func:`broker_contact_probability`), so that a programme that moves households to the procedural
+route can push brokers toward its non-programme neighbours (displacement, an assumption).
 """
 
 from __future__ import annotations
@@ -119,6 +123,32 @@ def application_probability(
     """Monthly chance that an aspiring household applies for procedural migration."""
     p = base_prob * affordable * (1.0 + risk_route_weight * risk) * access_factor
     return np.where(knows, np.minimum(p, 1.0), 0.0)
+
+
+def broker_contact_probability(
+    base_prob: float, displacement: float, lost: np.ndarray, reachable: np.ndarray
+) -> np.ndarray:
+    """Monthly chance that a broker reaches a reachable aspiring household, per regency.
+
+    Brokers spend ``base_prob`` contacts a month on each aspiring household of the regency. The
+    effort aimed at the ``lost`` households (those that applied for the procedural route this
+    month) is redirected, a share ``displacement`` of it, evenly to the ``reachable`` ones (aspiring
+    households that did not apply): each gets ``base_prob x (1 + displacement x lost / reachable)``,
+    at most 1. With ``displacement = 0`` or nobody lost it is ``base_prob`` exactly.
+
+    Args:
+        base_prob: Broker contact probability per aspiring household and month.
+        displacement: Share of the lost effort redirected, in [0, 1].
+        lost: Households lost to the procedural route this month, per regency.
+        reachable: Aspiring households still reachable this month, per regency.
+
+    Returns:
+        The contact probability of each regency's reachable households.
+    """
+    lost = np.asarray(lost, dtype=float)
+    reachable = np.asarray(reachable, dtype=float)
+    ratio = np.divide(lost, reachable, out=np.zeros_like(lost), where=reachable > 0)
+    return np.minimum(base_prob * (1.0 + displacement * ratio), 1.0)
 
 
 def learns_from_ties(u: np.ndarray, degree: np.ndarray, knowing_ties: np.ndarray, rate: float) -> np.ndarray:

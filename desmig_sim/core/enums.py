@@ -40,3 +40,15 @@ class Destination(IntEnum):
     NONE = 0
     MALAYSIA = 1
     OTHER = 2
+
+
+class StayType(IntEnum):
+    """What kind of stay abroad a migrant's last departure is (drawn at departure)."""
+
+    NONE = 0
+    #: A procedural contract (24 months, perhaps renewed).
+    CONTRACT = 1
+    #: A temporary non-procedural stay (geometric return).
+    TEMPORARY = 2
+    #: A long, settled stay (either route): returns rarely, remits less over time.
+    SETTLED = 3

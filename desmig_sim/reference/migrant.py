@@ -19,6 +19,7 @@ from desmig_sim.model.agents import _view
 from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import remittance as remittance_rules
+from desmig_sim.rules import returns as returns_rules
 
 if TYPE_CHECKING:
     from desmig_sim.reference.household import Household
@@ -64,7 +65,26 @@ class Migrant(agents.Migrant):
         # Non-procedural migrants owe the broker the cost of the trip.
         self.broker_debt = r.broker_debt_idr if non_procedural else 0.0
         self.trips += 1
+        u_stay = m.draw(Stream.DEPARTURE, household, key="stay")
+        self._store(
+            "stay_type",
+            returns_rules.stay_types(np.array([route]), np.array([u_stay]), m.params.stays.settled_share)[0],
+        )
+        self.savings_abroad = 0.0
+        self.savings_brought = 0.0
         m.note_abroad(self.slot, True)
+
+    # ------------------------------------------------------------------ phase 5
+    def invests_savings(self) -> bool:
+        """Whether this returnee invests the savings brought home in a business this month."""
+        m = self.model
+        st = m.params.stays
+        if self.savings_brought <= 0 or self.return_month < m.month - st.returnee_business_window_months:
+            return False
+        p = returns_rules.returnee_investment_probability(
+            np.array([self.savings_brought]), m.params.business.min_capital_idr, st.returnee_business_prob
+        )[0]
+        return m.draw(Stream.BUSINESS, self.slot, key="returnee_start") < p
 
     # ------------------------------------------------------------------ phase 1
     def earn_wage(self) -> None:
@@ -91,7 +111,9 @@ class Migrant(agents.Migrant):
 
     # ------------------------------------------------------------------ phase 2
     def send_remittance(self) -> tuple[float, float]:
-        """Perhaps send part of the wage home; the channel takes a fee or loses the transfer.
+        """Perhaps send part of the wage home (the channel takes a fee or loses it); save the rest abroad.
+
+        What is left of the wage after living costs abroad and the remittance is saved abroad.
 
         Returns:
             ``(sent, fees and losses)`` in rupiah.
@@ -104,13 +126,20 @@ class Migrant(agents.Migrant):
             np.array([self.wage]),
             np.array([self.remittance_propensity]),
             np.array([m.month - self.departure_month]),
-            r.decay_per_year,
+            returns_rules.remittance_decay(
+                np.array([self.stay_type]), r.decay_per_year, m.params.stays.settled_decay_per_year
+            ),
             np.array([sends]),
         )[0]
         lost = m.draw(Stream.REMITTANCE, self.slot, key="loss") < r.informal_loss_prob
         fees, losses = remittance_rules.channel_costs(sent, self.channel, r.formal_fee_share, lost)
         self.remitted = float(sent)
         self.home.receive_remittance(float(sent - fees - losses))
+        saved = returns_rules.saved_abroad(
+            np.array([self.wage]), np.array([sent]), m.params.stays.living_cost_share
+        )
+        self.savings_abroad += float(saved[0])
+        m.world.tally.saved_abroad[self.home.village_index] += float(saved[0])
         return float(sent), float(fees + losses)
 
     # ------------------------------------------------------------------ phase 9
@@ -118,6 +147,12 @@ class Migrant(agents.Migrant):
         """This month's fate abroad: dies, is deported, returns home, renews the contract or stays."""
         m = self.model
         ab, c = m.params.abroad, m.conditions
+        return_hazard, renewal_prob = returns_rules.stay_hazards(
+            np.array([self.stay_type]),
+            1.0 / ab.non_procedural_mean_months_abroad,
+            ab.contract_renewal_prob,
+            m.params.stays.settled_return_factor,
+        )
         fate = abroad_rules.Fate(
             abroad_rules.fates(
                 np.array([self.route]),
@@ -127,8 +162,8 @@ class Migrant(agents.Migrant):
                 m.world.rates.death_non_procedural,
                 m.world.rates.death_procedural,
                 m.world.rates.deportation,
-                1.0 / ab.non_procedural_mean_months_abroad,
-                ab.contract_renewal_prob,
+                return_hazard,
+                renewal_prob,
                 c.return_multiplier,
             )[0]
         )
@@ -139,8 +174,25 @@ class Migrant(agents.Migrant):
         return fate
 
     def come_home(self, fate: abroad_rules.Fate) -> None:
-        """Leave the work abroad: dead, deported or returned; the household counts them again."""
-        home = self.home
+        """Leave the work abroad: dead, deported or returned; the household counts them again.
+
+        The savings abroad come home with them (deportation and death lose most of them).
+        """
+        home, m = self.home, self.model
+        reaching = float(
+            returns_rules.savings_reaching_home(
+                np.array([self.savings_abroad]),
+                np.array([fate == abroad_rules.Fate.RETURNS]),
+                m.params.stays.unplanned_savings_loss_share,
+            )[0]
+        )
+        home.savings += reaching
+        m.world.tally.savings_brought_home[home.village_index] += reaching
+        m.world.tally.savings_lost_abroad[home.village_index] += self.savings_abroad - reaching
+        if fate != abroad_rules.Fate.DIES:
+            self.savings_brought = reaching
+            self.return_month = m.month
+        self.savings_abroad = 0.0
         self.broker_debt = 0.0
         self.wage = 0.0
         home.abroad_count -= 1

@@ -42,7 +42,7 @@ class ReferenceModel(DesmigratifModel):
        ``household.decide_schooling(...)``.
     4. ``for cooperative in cooperatives: cooperative.operate()``, then
        ``maybe_become_inactive(...)`` and ``wind_down()``.
-    5. ``for household in households: household.run_business(...)``, then
+    5. ``for household in households: household.invest_returnee_savings(); household.run_business(...)``, then
        ``household.account_income(...)``; then the village statistics (:mod:`.village`).
     6. ``for household in households: household.form_intention(...)``
     7. ``for household in aspiring households: household.choose_route(...)``
@@ -186,6 +186,7 @@ class ReferenceModel(DesmigratifModel):
         """Phase 5: each household's business; then incomes, poverty and village statistics."""
         cooperatives_exist = bool(self.cooperatives.exists.any())
         for household in self._household_agents:
+            household.invest_returnee_savings()
             household.run_business(cooperatives_exist)
         poverty_line = self.world.poverty_line()
         for household in self._household_agents:

@@ -66,14 +66,14 @@ def test_returnee_investment_chance_grows_with_savings_and_is_zero_without() -> 
 def test_selection_favours_spare_labour_little_land_and_returnees() -> None:
     weights = {"labour_weight": 0.2, "land_weight": 0.2, "education_weight": 0.0, "remigration_weight": 0.1}
     term = selection_rules.selection_term(
-        np.array([2, 4, 2, 2, 1]),
+        np.array([3, 5, 3, 3, 1]),
         np.array([1.0, 1.0, 0.1, 1.0, 3.0]),
         np.zeros(5, dtype=bool),
         np.array([False, False, False, True, False]),
         land_mean_ha=1.0,
         **weights,
     )
-    assert term[0] == 0.0, "the reference household (two adults, mean land, no returnee) adds nothing"
+    assert term[0] == 0.0, "the reference household (three adults, mean land, no returnee) adds nothing"
     assert term[1] > 0 and term[2] > 0 and term[3] == pytest.approx(0.1)
     assert term[4] < 0, "one adult at home and much land: less likely to migrate"
     zero = selection_rules.selection_term(

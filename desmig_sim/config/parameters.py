@@ -511,11 +511,14 @@ class MigrationParams(_Section):
         description="Weight of perceived risk (recent deaths and deportations) against migrating.",
     )
     intention_intercept: float = param(
-        -6.5,
+        -7.0,
         unit="log-odds",
         ge=-20.0,
         le=5.0,
-        source="assumption, calibrated so the baseline migrant stock is roughly steady",
+        source=(
+            "assumption, calibrated so the baseline migrant stock is roughly steady (was -6.5 before"
+            " settled stays and selection into migration)"
+        ),
         description="Log-odds of a household starting to aspire to migration at intention 0.",
     )
     intention_slope: float = param(
@@ -1117,7 +1120,7 @@ class SelectionParams(_Section):
         ),
         description=(
             "Weight in the intention index of spare labour: (working-age adults at home - 1) / 3,"
-            " capped at 1, less its value for two adults at home."
+            " capped at 1, less its value for three adults at home."
         ),
     )
     land_weight: float = param(

@@ -3,7 +3,7 @@
 Who migrates depends on the household (ref:stark-taylor-1991; strong selection in rural migration
 ABMs, ref:entwisle-2016): households with spare working-age members at home send migrants more
 readily, land ties households to farming, and a returnee at home makes leaving again likelier. The
-terms are centred on a typical household (two adults at home, mean land, no returnee) so that the
+terms are centred on a typical household (three adults at home, mean land, no returnee) so that the
 weights shift who migrates more than how many do; with all weights zero selection disappears.
 """
 
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Adults at home of the reference household (its spare-labour term is zero).
-REFERENCE_ADULTS = 2
+#: Adults at home of the reference household (its spare-labour term is zero): about the mean of
+#: 1 + Binomial(size - 1, 0.6) at the mean size of 4.6.
+REFERENCE_ADULTS = 3
 
 
 def spare_labour(adults_at_home: np.ndarray) -> np.ndarray:

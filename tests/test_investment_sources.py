@@ -1,8 +1,8 @@
 """Productive investment by source: the parts add up to the total, in every month, village and engine.
 
 ``productive_investment`` is summed over households; its parts (remittances, cooperative loans,
-programme grants) are summed over the flows where the money is invested. The model has no flow of
-a household's own savings into its business, so there are three parts, not four. The two sums run
+programme grants, returnees' savings brought home) are summed over the flows where the money is
+invested. The two sums run
 in different orders, so they agree to rounding (relative 1e-12), not bit for bit.
 """
 
@@ -18,6 +18,7 @@ PARTS = (
     "productive_investment_remittances",
     "productive_investment_loans",
     "productive_investment_grants",
+    "productive_investment_returnee_savings",
 )
 
 

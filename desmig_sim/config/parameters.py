@@ -607,11 +607,14 @@ class MigrationParams(_Section):
         description="Weight of perceived risk (recent deaths and deportations) against migrating.",
     )
     intention_intercept: float = param(
-        -6.5,
+        -7.0,
         unit="log-odds",
         ge=-20.0,
         le=5.0,
-        source="assumption, calibrated so the baseline migrant stock is roughly steady",
+        source=(
+            "assumption, calibrated so the baseline migrant stock is roughly steady (was -6.5 before"
+            " settled stays and selection into migration)"
+        ),
         description="Log-odds of a household starting to aspire to migration at intention 0.",
     )
     intention_slope: float = param(
@@ -1305,6 +1308,199 @@ class SchoolingParams(_Section):
     )
 
 
+class StayParams(_Section):
+    """Stays abroad, savings abroad, returns and the reintegration of returnees."""
+
+    settled_share: float = param(
+        0.2,
+        unit="share of departures",
+        ge=0.0,
+        le=0.6,
+        source=(
+            "assumption: about a fifth of departures settle abroad for long; many NTT migrants who died or"
+            " were deported had been abroad 10+ years, some since 1998 (ref:katongntt-2023-deaths [V]); the"
+            " corridor records far fewer returns than entries (no citable count)"
+        ),
+        description=(
+            "Chance that a departing migrant (either route) is a long, settled stayer; the others stay"
+            " for a contract (procedural) or a temporary stay (non-procedural)."
+        ),
+    )
+    settled_return_factor: float = param(
+        0.2,
+        unit="multiplier",
+        ge=0.0,
+        le=1.0,
+        source="assumption: settled migrants return rarely (0 = never, 1 = like the others)",
+        description=(
+            "Multiplies a settled migrant's monthly return hazard and, for procedural contracts, the"
+            " chance of not renewing at the contract's end."
+        ),
+    )
+    settled_decay_per_year: float = param(
+        0.05,
+        unit="share/year abroad",
+        ge=0.0,
+        le=0.3,
+        source=(
+            "ref:dustmann-mestres-2010 [V]: temporary migrants remit more, and changes in return plans go"
+            " with large changes in remittances; ref:worldbank-blog-remittance-decay [V]: decay evidence"
+            " is mixed (hence the range from zero)"
+        ),
+        description=(
+            "Yearly decline of the remitted share of a settled migrant (other migrants use"
+            " `remittance.decay_per_year`)."
+        ),
+    )
+    living_cost_share: float = param(
+        0.5,
+        unit="share of wage",
+        ge=0.0,
+        le=1.0,
+        source="assumption: food, lodging and transport abroad take about half of the wage",
+        description=(
+            "Share of the wage (after broker deductions) spent on living costs abroad; what is neither"
+            " spent nor remitted is saved abroad and carried home on return."
+        ),
+    )
+    unplanned_savings_loss_share: float = param(
+        0.8,
+        unit="share of savings abroad",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption: deportees are detained and sent home without their wages and belongings"
+            " (ref:tribun-kaltara-2024-deportations [V] on deportations through Nunukan); the same share"
+            " is lost of what a migrant who dies abroad had saved"
+        ),
+        description=(
+            "Share of the savings abroad lost when a migrant is deported or dies abroad (the rest"
+            " reaches the household)."
+        ),
+    )
+    returnee_business_prob: float = param(
+        0.05,
+        unit="probability/month",
+        ge=0.0,
+        le=0.5,
+        source=(
+            "assumption: returnees with savings and skills start businesses; the Desmigratif field"
+            " experiment in Kenanga started from the premise that most spend on consumption"
+            " (ref:sudaryana-kenanga [V]), so the chance is low and the range includes zero"
+        ),
+        description=(
+            "Monthly chance that a returnee with savings brought home invests them in a household"
+            " business, times min(1, savings brought / `business.min_capital_idr`)."
+        ),
+    )
+    returnee_business_window_months: int = param(
+        12,
+        unit="months",
+        ge=0,
+        le=120,
+        source="assumption: the decision is taken in the first year back",
+        description="Months after the return during which a returnee may invest the savings brought home.",
+    )
+
+
+class SelectionParams(_Section):
+    """Household characteristics that select who migrates (land, working-age adults, education)."""
+
+    working_age_share: float = param(
+        0.6,
+        unit="share of members",
+        ge=0.0,
+        le=1.0,
+        source="assumption: about 60% of NTT's people are of working age (15-64) [M]",
+        description=(
+            "Chance that a member beyond the first (the head, always of working age) is of working"
+            " age; school-age children are at most the members who are not."
+        ),
+    )
+    land_mean_ha: float = param(
+        1.0,
+        unit="ha",
+        ge=0.0,
+        le=10.0,
+        source="assumption: about 1 ha of farm land per rural household [M] (no BPS NTT figure at hand)",
+        description="Mean farm land of a household (lognormal; 0 = nobody farms land).",
+    )
+    land_cv: float = param(
+        1.0,
+        unit="coefficient of variation",
+        ge=0.05,
+        le=3.0,
+        source="assumption: land holdings are very unequal",
+        description="Spread of farm land across households (lognormal).",
+    )
+    head_secondary_share: float = param(
+        0.3,
+        unit="share of households",
+        ge=0.0,
+        le=1.0,
+        source="assumption: about 3 in 10 rural household heads completed junior secondary school [M]",
+        description="Share of households whose head has at least junior secondary education.",
+    )
+    land_income_elasticity: float = param(
+        0.3,
+        unit="elasticity",
+        ge=0.0,
+        le=1.0,
+        source="assumption: farm income grows less than in proportion to land (0 = land does not matter)",
+        description=(
+            "Local income per capita is multiplied by (land / mean land) ** elasticity before the"
+            " poverty-share calibration."
+        ),
+    )
+    labour_weight: float = param(
+        0.15,
+        unit="weight",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption: households with spare working-age members send migrants (NELM household"
+            " diversification, ref:stark-taylor-1991 [V])"
+        ),
+        description=(
+            "Weight in the intention index of spare labour: (working-age adults at home - 1) / 3,"
+            " capped at 1, less its value for three adults at home."
+        ),
+    )
+    land_weight: float = param(
+        0.15,
+        unit="weight",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption: land ties households to farming and lowers migration; strong selection of"
+            " migrants in rural ABMs (ref:entwisle-2016 [V])"
+        ),
+        description=(
+            "Weight in the intention index against migrating of land: land / (land + mean land),"
+            " less its value at mean land (0.5)."
+        ),
+    )
+    education_weight: float = param(
+        0.0,
+        unit="weight",
+        ge=-0.5,
+        le=0.5,
+        source="assumption: the direction is unclear for NTT's low-wage migration: 0, in a range about it",
+        description="Weight in the intention index of a head with junior secondary education or more.",
+    )
+    remigration_weight: float = param(
+        0.1,
+        unit="weight",
+        ge=0.0,
+        le=1.0,
+        source=(
+            "assumption: returnees often leave again; ref:niaga-asia-2019-undocumented [V]: of 2,105 deported"
+            " through Nunukan in 2018 only 197 returned with documents (re-migration is mostly irregular)"
+        ),
+        description="Weight in the intention index of having a returnee (returned or deported) at home.",
+    )
+
+
 class Parameters(_Section):
     """All model parameters, grouped by submodel."""
 
@@ -1318,6 +1514,8 @@ class Parameters(_Section):
     business: BusinessParams = Field(default_factory=BusinessParams)
     cooperative: CooperativeParams = Field(default_factory=CooperativeParams)
     schooling: SchoolingParams = Field(default_factory=SchoolingParams)
+    stays: StayParams = Field(default_factory=StayParams)
+    selection: SelectionParams = Field(default_factory=SelectionParams)
 
 
 def monthly_probability(per_year: float) -> float:

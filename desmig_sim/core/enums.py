@@ -57,3 +57,15 @@ class Occupation(IntEnum):
     DOMESTIC = 1  # domestic and care work (housemaids, carers of children and the elderly)
     PLANTATION = 2  # oil-palm and other estate work
     OTHER = 3  # construction, mills and factories, other work
+
+
+class StayType(IntEnum):
+    """What kind of stay abroad a migrant's last departure is (drawn at departure)."""
+
+    NONE = 0
+    #: A procedural contract (24 months, perhaps renewed).
+    CONTRACT = 1
+    #: A temporary non-procedural stay (geometric return).
+    TEMPORARY = 2
+    #: A long, settled stay (either route): returns rarely, remits less over time.
+    SETTLED = 3

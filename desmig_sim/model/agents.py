@@ -14,7 +14,7 @@ import numpy as np
 from mesa import Agent, Model
 
 from desmig_sim.config.parameters import Parameters
-from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Occupation, Route, Sex
+from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Occupation, Route, Sex, StayType
 from desmig_sim.model.state import CooperativeArrays, HouseholdArrays, MigrantArrays
 from desmig_sim.model.world import World
 
@@ -106,6 +106,13 @@ class Household(Agent):
     poor_income = _view("households", "poor_income", bool, "Income per capita below the poverty line.")
     children = _view("households", "children", int, "Children in the household.")
     children_in_school = _view("households", "children_in_school", int, "Children attending school.")
+    working_age_adults = _view(
+        "households", "working_age_adults", int, "Members of working age, those abroad included."
+    )
+    land_ha = _view("households", "land_ha", float, "Farm land, ha.")
+    head_educated = _view(
+        "households", "head_educated", bool, "The head has junior secondary education or more."
+    )
 
     @property
     def village(self) -> str:
@@ -179,6 +186,19 @@ class Migrant(Agent):
     remittance_propensity = _view("migrants", "propensity", float, "Share of the wage sent home.")
     remitted = _view("migrants", "remitted", float, "Amount sent home this month, IDR.")
     trips = _view("migrants", "trips", int, "Departures so far.")
+    savings_abroad = _view("migrants", "savings_abroad", float, "Saved abroad during this stay, IDR.")
+    savings_brought = _view(
+        "migrants",
+        "savings_brought",
+        float,
+        "Savings brought home at the last return, not yet invested, IDR.",
+    )
+    return_month = _view("migrants", "return_month", int, "Month of the last return home (0: none).")
+
+    @property
+    def stay_type(self) -> StayType:
+        """Contract, temporary or settled stay (of the last departure)."""
+        return StayType(int(self.model.migrants.stay_type[self.slot]))
 
     @property
     def status(self) -> MigrantStatus:

@@ -14,6 +14,7 @@ from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Route
 from desmig_sim.core.streams import RandomStreams, Stream
 from desmig_sim.model.jobs import JobTables
 from desmig_sim.model.state import HouseholdArrays, MigrantArrays
+from desmig_sim.rules import returns as returns_rules
 from desmig_sim.rules.occupation import draw_occupation
 from desmig_sim.rules.remittance import wage_idr
 
@@ -83,7 +84,11 @@ def initial_households(params: Parameters, offsets: np.ndarray, streams: RandomS
     capital = np.where(has_business, biz.initial_capital_idr * (0.5 + u[2]), 0.0)
     savings = income_pc * size * v.initial_savings_months * 2.0 * u[3]
     network = village_network(offsets, v.network_ties_mean, streams)
-    children = np.clip(size - 2, 0, params.schooling.max_children)
+    adults, land, educated = household_characteristics(params, size, streams)
+    sel = params.selection
+    income_pc *= land_income_factor(land, sel.land_mean_ha, sel.land_income_elasticity, sel.land_cv)
+    # School-age children are at most the members who are not of working age.
+    children = np.minimum(np.clip(size - 2, 0, params.schooling.max_children), size - adults)
     return HouseholdArrays(
         village=village,
         size=size.astype(np.int64),
@@ -95,7 +100,45 @@ def initial_households(params: Parameters, offsets: np.ndarray, streams: RandomS
         business_capital=capital,
         savings=savings,
         debt=np.zeros(n),
+        working_age_adults=adults.astype(np.int64),
+        land_ha=land,
+        head_educated=educated,
     )
+
+
+def household_characteristics(
+    params: Parameters, size: np.ndarray, streams: RandomStreams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Working-age adults, farm land (ha) and the head's education of each household.
+
+    The head is of working age; each other member is with ``working_age_share``. Land is lognormal
+    with the ledger's mean and spread. Drawn from their own ``init`` generator, so the other
+    starting draws do not change.
+    """
+    sel = params.selection
+    gen = streams.generator(Stream.INIT, 0, key="characteristics")
+    n = size.size
+    adults = 1 + gen.binomial(np.maximum(size - 1, 0), sel.working_age_share)
+    sigma = float(np.sqrt(np.log1p(sel.land_cv**2)))
+    z = gen.standard_normal(n)
+    land = sel.land_mean_ha * np.exp(sigma * z - 0.5 * sigma**2)
+    educated = gen.random(n) < sel.head_secondary_share
+    return adults, land, educated
+
+
+def land_income_factor(
+    land_ha: np.ndarray, land_mean_ha: float, elasticity: float, land_cv: float
+) -> np.ndarray:
+    """Local income's factor for land: ``(land / mean) ** elasticity``, scaled to a mean of one.
+
+    Land is lognormal with coefficient of variation ``land_cv``, so ``(land / mean) ** e`` has the
+    expectation ``exp(-e (1 - e) s**2 / 2)`` with ``s**2 = ln(1 + cv**2)``; dividing by it keeps the
+    mean of local income at its sourced level (land redistributes income, it does not add any).
+    """
+    if land_mean_ha <= 0 or elasticity == 0:
+        return np.ones_like(land_ha)
+    s2 = float(np.log1p(land_cv**2))
+    return (land_ha / land_mean_ha) ** elasticity / np.exp(-elasticity * (1.0 - elasticity) * s2 / 2.0)
 
 
 def initial_migrants(
@@ -154,6 +197,19 @@ def initial_migrants(
     migrants.contract_end_month[first_slot] = np.where(non_proc, -months, abroad.contract_months - months)
     migrants.broker_debt[first_slot] = np.where(non_proc, np.maximum(rem.broker_debt_idr - repaid, 0.0), 0.0)
     migrants.trips[first_slot] = 1
+    st = params.stays
+    u_stay = streams.generator(Stream.INIT, 0, key="stays").random(first_slot.size)
+    migrants.stay_type[first_slot] = returns_rules.stay_types(route, u_stay, st.settled_share)
+    # Savings abroad so far, roughly: each past month's saving at the start's wage with sending as
+    # expected, less what the broker has deducted.
+    expected_sent = (
+        wage
+        * migrants.propensity[first_slot]
+        * np.where(non_proc, rem.non_procedural_send_prob, rem.procedural_send_prob)
+    )
+    deducted = np.where(non_proc, np.minimum(repaid, rem.broker_debt_idr), 0.0)
+    saved = months * returns_rules.saved_abroad(wage, expected_sent, st.living_cost_share)
+    migrants.savings_abroad[first_slot] = np.maximum(saved - deducted, 0.0)
     households.knows_procedure[np.flatnonzero(abroad_now)[~non_proc]] = True
     return migrants
 

@@ -36,7 +36,7 @@ class Account(IntEnum):
     COOP_DEPOSITS = 3  # members' deposits with the cooperative
     COOP_LOANS = 4  # minus members' outstanding cooperative loans
     COOPERATIVE = 5  # the cooperative's own funds: cash + loans - deposits (reserves + surplus)
-    MIGRANTS = 6  # migrants' purse abroad within the month (always empty at its close)
+    MIGRANTS = 6  # migrants' savings abroad (what is left of wages after costs and remittances)
     BROKER_DEBT = 7  # minus migrants' debt to brokers (the brokers' receivables)
     ABROAD = 8  # employers abroad, and what migrants spend or keep abroad
     BROKERS = 9  # brokers (recruiters): their earnings and gifts
@@ -86,6 +86,9 @@ class Flow(IntEnum):
     BROKER_DEBT_CANCELLED = 29
     GRANT = 30
     PROGRAMME_RUNNING_COST = 31
+    SAVINGS_BROUGHT_HOME = 32
+    SAVINGS_LOST_ABROAD = 33
+    RETURNEE_INVESTMENT = 34
 
 
 A = Account
@@ -123,6 +126,9 @@ FLOW_ACCOUNTS: dict[Flow, tuple[Account, Account]] = {
     Flow.BROKER_DEBT_CANCELLED: (A.BROKERS, A.BROKER_DEBT),
     Flow.GRANT: (A.PROGRAMME, A.BUSINESSES),
     Flow.PROGRAMME_RUNNING_COST: (A.PROGRAMME, A.PROGRAMME_SERVICES),
+    Flow.SAVINGS_BROUGHT_HOME: (A.MIGRANTS, A.HOUSEHOLDS),
+    Flow.SAVINGS_LOST_ABROAD: (A.MIGRANTS, A.WRITTEN_OFF),
+    Flow.RETURNEE_INVESTMENT: (A.HOUSEHOLDS, A.BUSINESSES),
 }
 del A
 

@@ -109,6 +109,7 @@ class OutcomeRecorder:
         row[:, col["productive_investment_remittances"]] = pooled(t.invested_remittances)
         row[:, col["productive_investment_loans"]] = pooled(t.invested_loans)
         row[:, col["productive_investment_grants"]] = pooled(t.invested_grants)
+        row[:, col["productive_investment_returnee_savings"]] = pooled(t.invested_returnee_savings)
         if world.cooperatives.exists.any():  # all zero until a cooperative is founded
             row[:, col["coop_members"]] = pooled(per_village(world.active_members()))
             row[:, col["coop_savings"]] = pooled(per_village(hh.coop_deposit))
@@ -131,6 +132,9 @@ class OutcomeRecorder:
         row[:, col["deaths_abroad_men"]] = pooled(t.deaths_by_sex[1])
         row[:, col["deportations"]] = pooled(t.deportations)
         row[:, col["returns"]] = pooled(t.returns)
+        row[:, col["returnees_at_home"]] = pooled(per_village(hh.returnee_count))
+        row[:, col["savings_brought_home"]] = pooled(t.savings_brought_home)
+        row[:, col["returnee_businesses_started"]] = pooled(t.returnee_investments)
         row[:, col["program_cost"]] = pooled(t.programme_cost)
         self.remittances_sent[world.month - 1] = t.remittances_sent
         self.productive_from_remittances[world.month - 1] = t.productive_from_remittances
@@ -184,6 +188,7 @@ class OutcomeRecorder:
                     "deaths",
                     "deportations",
                     "returns",
+                    "returnee",
                 )
             )
         ]

@@ -15,6 +15,7 @@ import numpy as np
 from desmig_sim.core.enums import Channel, Destination, MigrantStatus, Occupation, Route
 from desmig_sim.core.streams import Stream
 from desmig_sim.model import cooperation
+from desmig_sim.model import returns as stays
 from desmig_sim.model.components import ProgrammeComponent
 from desmig_sim.model.effects import Boost
 from desmig_sim.model.ledger import Flow
@@ -69,7 +70,11 @@ def send_remittances(world: World) -> None:
     send_prob = np.where(route == Route.PROCEDURAL, r.procedural_send_prob, r.non_procedural_send_prob)
     sends = world.streams.uniform(Stream.REMITTANCE, world.month, ab) < send_prob
     sent = remittance_rules.amount_sent(
-        m.wage[ab], m.propensity[ab], world.month - m.departure_month[ab], r.decay_per_year, sends
+        m.wage[ab],
+        m.propensity[ab],
+        world.month - m.departure_month[ab],
+        stays.remittance_decay(world, ab),
+        sends,
     )
     lost = world.streams.uniform(Stream.REMITTANCE, world.month, ab, key="loss") < r.informal_loss_prob
     fees, losses = remittance_rules.channel_costs(sent, m.channel[ab], r.formal_fee_share, lost)
@@ -82,10 +87,11 @@ def send_remittances(world: World) -> None:
     world.tally.remittances_sent = sent.sum()
     village = hh.village[owner]
     world.tally.fees_and_losses = np.bincount(village, weights=fees + losses, minlength=len(world.villages))
+    saved = stays.save_abroad(world, ab, sent)
     world.ledger.book(Flow.REMITTANCE_RECEIVED, village, received)
     world.ledger.book(Flow.TRANSFER_FEE, village, fees)
     world.ledger.book(Flow.TRANSFER_LOSS, village, losses)
-    world.ledger.book(Flow.KEPT_ABROAD, village, m.wage[ab] - sent)
+    world.ledger.book(Flow.KEPT_ABROAD, village, m.wage[ab] - sent - saved)
 
 
 def allocate_budgets(world: World) -> None:
@@ -167,6 +173,7 @@ def run_cooperatives(world: World) -> None:
 def run_businesses(world: World) -> None:
     """Phase 5: business revenue within the village market's limits, profit, failures, wear; then income."""
     hh, bp, fx = world.households, world.params.business, world.effects
+    stays.invest_returnee_savings(world)
     firms = np.flatnonzero(hh.business_capital >= bp.min_capital_idr)
     firm_village = hh.village[firms]
     nv = len(world.villages)
@@ -231,6 +238,7 @@ def form_intentions(world: World) -> None:
         mp.deprivation_weight,
         mp.risk_weight,
     )
+    index = index + stays.selection(world)
     p_start = migration_rules.aspiration_probability(index, mp.intention_intercept, mp.intention_slope)
     u = world.streams.uniform(Stream.INTENTION, world.month, hh.count)
     starts = ~hh.aspiring & (u < p_start)
@@ -339,6 +347,7 @@ def depart(world: World, broker_accepted: np.ndarray) -> np.ndarray:
     )
     m.broker_debt[slots] = np.where(is_np, r.broker_debt_idr, 0.0)
     m.trips[slots] += 1
+    stays.draw_stays(world, slots, households, is_np)
     hh.abroad_count[households] += 1
     world.migration_changed()
     np.subtract.at(hh.returnee_count, households[was_home], 1)
@@ -354,6 +363,7 @@ def resolve_fates(world: World) -> None:
     at_risk = world.abroad[m.departure_month[world.abroad] < world.month]
     route, occupation = m.route[at_risk], m.occupation[at_risk]
     death = world.jobs.death[route, occupation]
+    return_hazard, renewal_prob = stays.stay_hazards(world, at_risk)
     fate = abroad_rules.fates(
         route,
         m.contract_end_month[at_risk] - world.month,
@@ -362,10 +372,11 @@ def resolve_fates(world: World) -> None:
         death,
         death,
         world.jobs.deportation[route, occupation],
-        1.0 / ab.non_procedural_mean_months_abroad,
-        ab.contract_renewal_prob,
+        return_hazard,
+        renewal_prob,
         c.return_multiplier,
     )
+    stays.carry_savings_home(world, at_risk, fate)
     dies = at_risk[fate == abroad_rules.Fate.DIES]
     deported = at_risk[fate == abroad_rules.Fate.DEPORTED]
     returns = at_risk[fate == abroad_rules.Fate.RETURNS]

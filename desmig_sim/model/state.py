@@ -30,6 +30,9 @@ class HouseholdArrays:
     business_capital: np.ndarray
     savings: np.ndarray
     debt: np.ndarray
+    working_age_adults: np.ndarray  # int64, members of working age (those abroad included)
+    land_ha: np.ndarray  # float64, farm land
+    head_educated: np.ndarray  # bool, head has junior secondary education or more
     local_income: np.ndarray = field(init=False)
     business_revenue: np.ndarray = field(init=False)  # sales this month, IDR
     business_income: np.ndarray = field(init=False)  # profit: revenue less running costs, IDR
@@ -111,14 +114,18 @@ class MigrantArrays:
     wage: np.ndarray = field(init=False)  # IDR this month
     remitted: np.ndarray = field(init=False)  # IDR sent this month
     trips: np.ndarray = field(init=False)
+    stay_type: np.ndarray = field(init=False)  # StayType of the last departure
+    savings_abroad: np.ndarray = field(init=False)  # IDR saved abroad during this stay
+    savings_brought: np.ndarray = field(init=False)  # IDR brought home at the last return, not yet invested
+    return_month: np.ndarray = field(init=False)  # month of the last return home
 
     def __post_init__(self) -> None:
         n = self.household.size
-        for name in ("status", "route", "destination", "channel", "sex", "occupation"):
+        for name in ("status", "route", "destination", "channel", "sex", "occupation", "stay_type"):
             setattr(self, name, np.zeros(n, dtype=np.int8))
-        for name in ("propensity", "broker_debt", "wage", "remitted"):
+        for name in ("propensity", "broker_debt", "wage", "remitted", "savings_abroad", "savings_brought"):
             setattr(self, name, np.zeros(n))
-        for name in ("departure_month", "contract_end_month", "trips"):
+        for name in ("departure_month", "contract_end_month", "trips", "return_month"):
             setattr(self, name, np.zeros(n, dtype=np.int64))
 
     @property

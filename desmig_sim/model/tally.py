@@ -31,6 +31,14 @@ class MonthTally:
     departures_by_sex: np.ndarray = field(default=None)  # type: ignore[assignment]
     #: Deaths abroad by sex (women, men) and village.
     deaths_by_sex: np.ndarray = field(default=None)  # type: ignore[assignment]
+    invested_returnee_savings: np.ndarray = field(default=None)  # type: ignore[assignment]
+    # Stays and returns (IDR this month, per village): wages saved abroad, savings that reached home
+    # with a returning, deported or dead migrant, savings lost on deportation or death.
+    saved_abroad: np.ndarray = field(default=None)  # type: ignore[assignment]
+    savings_brought_home: np.ndarray = field(default=None)  # type: ignore[assignment]
+    savings_lost_abroad: np.ndarray = field(default=None)  # type: ignore[assignment]
+    #: Households in which a returnee invested savings brought home.
+    returnee_investments: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         for name in (
@@ -44,6 +52,11 @@ class MonthTally:
             "invested_remittances",
             "invested_loans",
             "invested_grants",
+            "invested_returnee_savings",
+            "saved_abroad",
+            "savings_brought_home",
+            "savings_lost_abroad",
+            "returnee_investments",
         ):
             if getattr(self, name) is None:
                 setattr(self, name, np.zeros(self.villages))

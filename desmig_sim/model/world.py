@@ -372,6 +372,9 @@ class World:
         stocks[Account.COOP_DEPOSITS] = deposits
         stocks[Account.COOP_LOANS] = -loans
         stocks[Account.COOPERATIVE] = coops.cash + loans - deposits
+        stocks[Account.MIGRANTS] = self.per_village(
+            self.migrants.savings_abroad.reshape(-1, self.k).sum(axis=1)
+        )
         stocks[Account.BROKER_DEBT] = -self.per_village(
             self.migrants.broker_debt.reshape(-1, self.k).sum(axis=1)
         )

@@ -23,6 +23,7 @@ from desmig_sim.rules import budget as budget_rules
 from desmig_sim.rules import business as business_rules
 from desmig_sim.rules import migration as migration_rules
 from desmig_sim.rules import occupation as occupation_rules
+from desmig_sim.rules import selection as selection_rules
 
 
 def _model_view(name: str, cast: type, doc: str) -> property:
@@ -55,7 +56,8 @@ class Household(agents.Household):
     3. :meth:`budget` — earn local income, then use this month's remittances (consumption, debt,
        education, housing, savings, productive investment); members deposit with the cooperative.
        :meth:`decide_schooling` at the start of each school year.
-    5. :meth:`run_business` — returns, failure and wear of its business; then
+    5. :meth:`invest_returnee_savings` — returnees may invest the savings they brought home;
+       :meth:`run_business` — returns, failure and wear of its business; then
        :meth:`account_income` — income, income per resident member, poverty.
     6. :meth:`form_intention` — start or give up aspiring to send a member abroad.
     7. :meth:`choose_route` — apply for the procedural route; else :meth:`meet_broker`.
@@ -218,6 +220,28 @@ class Household(agents.Household):
         self.children_in_school = in_school
 
     # ------------------------------------------------------------------ phase 5
+    def invest_returnee_savings(self) -> None:
+        """Returnees in their first months back may invest the savings they brought home in the business."""
+        m = self.model
+        k = m.migrant_slots_per_household
+        brought, investing = 0.0, []
+        for slot in range(self.slot * k, (self.slot + 1) * k):
+            migrant = m.migrant_agent(slot)
+            if migrant is not None and migrant.invests_savings():
+                brought += migrant.savings_brought
+                investing.append(migrant)
+        if not investing:
+            return
+        invested = min(brought, max(self.savings, 0.0))
+        for migrant in investing:
+            migrant.savings_brought = 0.0
+        self.savings -= invested
+        self.business_capital += invested
+        self.productive_investment += invested
+        m.world.tally.invested_returnee_savings[self.village_index] += invested
+        m.world.tally.returnee_investments[self.village_index] += invested > 0
+        m.world.ledger.book_one(Flow.RETURNEE_INVESTMENT, self.village_index, invested)
+
     def run_business(self, cooperatives_exist: bool, demand: float) -> None:
         """Business revenue and profit, failure and wear; the profit is spent and saved like local income.
 
@@ -285,7 +309,7 @@ class Household(agents.Household):
             deprivation: The household's relative deprivation in its village.
             risk: Perceived risk of migrating (its village's recent deaths and deportations).
         """
-        mp = self.model.params.migration
+        mp, sel = self.model.params.migration, self.model.params.selection
         attitude = migration_rules.attitude(expected_remittance, self.local_income + self.business_income)
         index = migration_rules.intention_index(
             attitude,
@@ -296,6 +320,17 @@ class Household(agents.Household):
             mp.norm_weight,
             mp.deprivation_weight,
             mp.risk_weight,
+        )
+        index = index + selection_rules.selection_term(
+            max(self.working_age_adults - self.abroad_count, 0),
+            self.land_ha,
+            self.head_educated,
+            self.returnee_count > 0,
+            sel.land_mean_ha,
+            sel.labour_weight,
+            sel.land_weight,
+            sel.education_weight,
+            sel.remigration_weight,
         )
         p_start = migration_rules.aspiration_probability(
             _one(index), mp.intention_intercept, mp.intention_slope

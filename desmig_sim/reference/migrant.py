@@ -21,6 +21,7 @@ from desmig_sim.reference.face import ReferenceFace
 from desmig_sim.rules import abroad as abroad_rules
 from desmig_sim.rules import occupation as occupation_rules
 from desmig_sim.rules import remittance as remittance_rules
+from desmig_sim.rules import returns as returns_rules
 
 if TYPE_CHECKING:
     from desmig_sim.reference.household import Household
@@ -84,7 +85,26 @@ class Migrant(agents.Migrant):
         m.world.ledger.book_one(Flow.BROKER_PLACEMENT_DEBT, self.home.village_index, owed - self.broker_debt)
         self.broker_debt = owed
         self.trips += 1
+        u_stay = m.draw(Stream.DEPARTURE, household, key="stay")
+        self._store(
+            "stay_type",
+            returns_rules.stay_types(np.array([route]), np.array([u_stay]), m.params.stays.settled_share)[0],
+        )
+        self.savings_abroad = 0.0
+        self.savings_brought = 0.0
         m.note_abroad(self.slot, True)
+
+    # ------------------------------------------------------------------ phase 5
+    def invests_savings(self) -> bool:
+        """Whether this returnee invests the savings brought home in a business this month."""
+        m = self.model
+        st = m.params.stays
+        if self.savings_brought <= 0 or self.return_month < m.month - st.returnee_business_window_months:
+            return False
+        p = returns_rules.returnee_investment_probability(
+            np.array([self.savings_brought]), m.params.business.min_capital_idr, st.returnee_business_prob
+        )[0]
+        return m.draw(Stream.BUSINESS, self.slot, key="returnee_start") < p
 
     # ------------------------------------------------------------------ phase 1
     def earn_wage(self) -> None:
@@ -116,7 +136,9 @@ class Migrant(agents.Migrant):
 
     # ------------------------------------------------------------------ phase 2
     def send_remittance(self) -> tuple[float, float]:
-        """Perhaps send part of the wage home; the channel takes a fee or loses the transfer.
+        """Perhaps send part of the wage home (the channel takes a fee or loses it); save the rest abroad.
+
+        What is left of the wage after living costs abroad and the remittance is saved abroad.
 
         Returns:
             ``(sent, fees and losses)`` in rupiah.
@@ -129,18 +151,27 @@ class Migrant(agents.Migrant):
             np.array([self.wage]),
             np.array([self.remittance_propensity]),
             np.array([m.month - self.departure_month]),
-            r.decay_per_year,
+            returns_rules.remittance_decay(
+                np.array([self.stay_type]), r.decay_per_year, m.params.stays.settled_decay_per_year
+            ),
             np.array([sends]),
         )[0]
         lost = m.draw(Stream.REMITTANCE, self.slot, key="loss") < r.informal_loss_prob
         fees, losses = remittance_rules.channel_costs(sent, self.channel, r.formal_fee_share, lost)
         self.remitted = float(sent)
         self.home.receive_remittance(float(sent - fees - losses))
+        saved = float(
+            returns_rules.saved_abroad(
+                np.array([self.wage]), np.array([sent]), m.params.stays.living_cost_share
+            )[0]
+        )
+        self.savings_abroad += saved
+        m.world.tally.saved_abroad[self.home.village_index] += saved
         ledger, village = m.world.ledger, self.home.village_index
         ledger.book_one(Flow.REMITTANCE_RECEIVED, village, sent - fees - losses)
         ledger.book_one(Flow.TRANSFER_FEE, village, fees)
         ledger.book_one(Flow.TRANSFER_LOSS, village, losses)
-        ledger.book_one(Flow.KEPT_ABROAD, village, self.wage - sent)
+        ledger.book_one(Flow.KEPT_ABROAD, village, self.wage - sent - saved)
         return float(sent), float(fees + losses)
 
     # ------------------------------------------------------------------ phase 9
@@ -149,6 +180,12 @@ class Migrant(agents.Migrant):
         m = self.model
         ab, c, jobs = m.params.abroad, m.conditions, m.world.jobs
         death = np.array([jobs.death[self.route, self.occupation]])
+        return_hazard, renewal_prob = returns_rules.stay_hazards(
+            np.array([self.stay_type]),
+            1.0 / ab.non_procedural_mean_months_abroad,
+            ab.contract_renewal_prob,
+            m.params.stays.settled_return_factor,
+        )
         fate = abroad_rules.Fate(
             abroad_rules.fates(
                 np.array([self.route]),
@@ -158,8 +195,8 @@ class Migrant(agents.Migrant):
                 death,
                 death,
                 np.array([jobs.deportation[self.route, self.occupation]]),
-                1.0 / ab.non_procedural_mean_months_abroad,
-                ab.contract_renewal_prob,
+                return_hazard,
+                renewal_prob,
                 c.return_multiplier,
             )[0]
         )
@@ -170,10 +207,30 @@ class Migrant(agents.Migrant):
         return fate
 
     def come_home(self, fate: abroad_rules.Fate) -> None:
-        """Leave the work abroad: dead, deported or returned; the household counts them again."""
-        home = self.home
+        """Leave the work abroad: dead, deported or returned; the household counts them again.
+
+        The savings abroad come home with them (deportation and death lose most of them).
+        """
+        home, m = self.home, self.model
+        ledger = m.world.ledger
         # Debt to brokers is not collected once the migrant is home (or dead): the brokers' loss.
-        self.model.world.ledger.book_one(Flow.BROKER_DEBT_CANCELLED, home.village_index, self.broker_debt)
+        ledger.book_one(Flow.BROKER_DEBT_CANCELLED, home.village_index, self.broker_debt)
+        reaching = float(
+            returns_rules.savings_reaching_home(
+                np.array([self.savings_abroad]),
+                np.array([fate == abroad_rules.Fate.RETURNS]),
+                m.params.stays.unplanned_savings_loss_share,
+            )[0]
+        )
+        home.savings += reaching
+        m.world.tally.savings_brought_home[home.village_index] += reaching
+        m.world.tally.savings_lost_abroad[home.village_index] += self.savings_abroad - reaching
+        ledger.book_one(Flow.SAVINGS_BROUGHT_HOME, home.village_index, reaching)
+        ledger.book_one(Flow.SAVINGS_LOST_ABROAD, home.village_index, self.savings_abroad - reaching)
+        if fate != abroad_rules.Fate.DIES:
+            self.savings_brought = reaching
+            self.return_month = m.month
+        self.savings_abroad = 0.0
         self.broker_debt = 0.0
         self.wage = 0.0
         home.abroad_count -= 1

@@ -43,8 +43,9 @@ class ReferenceModel(DesmigratifModel):
        ``household.decide_schooling(...)``.
     4. ``for cooperative in cooperatives: cooperative.operate()``, then
        ``maybe_become_inactive(...)`` and ``wind_down()``.
-    5. the village markets (:meth:`_village_market`), then
-       ``for household in households: household.run_business(...)``, then
+    5. ``for household in households: household.invest_returnee_savings()``; the village markets
+       (:meth:`_village_market`); then ``for household in households: household.run_business(...)``,
+       then
        ``household.account_income(...)``; then the village statistics (:mod:`.village`).
     6. ``for household in households: household.form_intention(...)``
     7. ``for household in aspiring households: household.choose_route(...)``; then each
@@ -188,6 +189,8 @@ class ReferenceModel(DesmigratifModel):
     def run_businesses(self) -> None:
         """Phase 5: each household's business; then incomes, poverty and village statistics."""
         cooperatives_exist = bool(self.cooperatives.exists.any())
+        for household in self._household_agents:
+            household.invest_returnee_savings()
         demand = self.world.business_demand(*self._village_market())
         for household in self._household_agents:
             household.run_business(cooperatives_exist, float(demand[household.village_index]))

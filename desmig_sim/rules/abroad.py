@@ -35,21 +35,25 @@ def fates(
     death_np: float,
     death_p: float,
     deportation: float,
-    return_np: float,
-    renewal_prob: float,
+    return_np: np.ndarray | float,
+    renewal_prob: np.ndarray | float,
     return_multiplier: float = 1.0,
 ) -> np.ndarray:
     """The fate of each migrant abroad this month (all probabilities monthly).
 
     One uniform draw ``u`` per migrant decides among competing risks, in the order death,
     deportation, return, so that raising one risk does not reshuffle the others' draws.
+    ``return_np`` and ``renewal_prob`` may differ by migrant (settled stays:
+    :func:`desmig_sim.rules.returns.stay_hazards`).
     """
     procedural = route == Route.PROCEDURAL
     p_death = np.where(procedural, death_p, death_np)
     p_deport = np.where(procedural, 0.0, deportation)
     p_return_np = np.minimum(return_np * return_multiplier, 1.0)
     # Procedural returns happen at the contract's end (or earlier, during a closure).
-    p_return_p = np.where(contract_months_left <= 0, 1.0, min(return_np * (return_multiplier - 1.0), 1.0))
+    p_return_p = np.where(
+        contract_months_left <= 0, 1.0, np.minimum(return_np * (return_multiplier - 1.0), 1.0)
+    )
     p_return = np.where(procedural, p_return_p, p_return_np)
     out = np.full(route.shape, Fate.STAYS, dtype=np.int8)
     dies = u < p_death

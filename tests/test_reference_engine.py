@@ -226,7 +226,7 @@ def test_budget_splits_remittances_by_the_use_shares(model: ReferenceModel) -> N
     household.local_income_pc_base = 300_000.0
     household.remittances_received = 2_000_000.0
     household.debt, household.savings, household.business_capital = 100_000.0, 50_000.0, 0.0
-    household.budget(0.5, 1.0, cooperatives_open=False)  # u = 0.5: a shock of zero
+    household.budget(0.5, 1.0, 1.0, cooperatives_open=False)  # u = 0.5: a shock of zero
     local = 300_000.0 * 4
     assert household.local_income == pytest.approx(local), "local income: base per resident x 4 residents"
     assert household.debt == pytest.approx(0.0), "the debt share repays the debt while there is any"

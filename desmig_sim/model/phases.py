@@ -104,7 +104,9 @@ def allocate_budgets(world: World) -> None:
     )
     members = np.flatnonzero(world.active_members()) if world.cooperatives.active.any() else None
     savings_before = hh.savings[members] if members is not None else None
-    np.multiply(hh.local_income, 1.0 - inc.local_savings_rate, out=hh.consumption)
+    hh.consumption[:] = budget_rules.consumption_from_local_income(
+        hh.local_income, hh.savings, inc.local_savings_rate, world.harvest_smoothing()
+    )
     hh.savings += hh.local_income - hh.consumption
     world.ledger.book(Flow.LOCAL_INCOME, hh.village, hh.local_income)
     receiving = np.flatnonzero(hh.remittances_received > 0)
@@ -142,8 +144,10 @@ def allocate_budgets(world: World) -> None:
     if members is not None:
         # Members deposit the month's savings and a compulsory share of local income.
         compulsory = cp.monthly_deposit_share * hh.local_income[members]
-        deposit = hh.savings[members] - savings_before + compulsory
-        hh.savings[members] = savings_before
+        # (A lean month's draw on the store stays a draw on cash savings, not on the deposit.)
+        change = hh.savings[members] - savings_before
+        deposit = np.maximum(change, 0.0) + compulsory
+        hh.savings[members] = savings_before + np.minimum(change, 0.0)
         world.pay_from_budget(members, compulsory)
         hh.coop_deposit[members] += deposit
         deposited = np.bincount(hh.village[members], weights=deposit, minlength=len(world.villages))

@@ -226,6 +226,21 @@ class World:
         )
         return self.price_index() * season
 
+    def harvest_smoothing(self) -> float:
+        """Local income without the harvest cycle over local income with it, this month.
+
+        Households consume as if farm income came evenly through the year (they store the harvest):
+        :func:`desmig_sim.rules.budget.consumption_from_local_income`.
+        """
+        inc = self.params.income
+        loss = self.drought_loss()
+        month = self.calendar_month()
+        even = budget_rules.farm_income_factor(month, inc.farm_income_share, 0.0, inc.harvest_month, loss)
+        seasonal = budget_rules.farm_income_factor(
+            month, inc.farm_income_share, inc.harvest_seasonality, inc.harvest_month, loss
+        )
+        return even / seasonal if seasonal > 0 else 1.0
+
     def business_demand(self, consumption: np.ndarray, businesses: np.ndarray) -> np.ndarray:
         """Multiplier on business returns in each village from the limits of its market.
 

@@ -142,12 +142,15 @@ class Household(agents.Household):
         self.model.world.ledger.book_one(Flow.INFORMAL_CREDIT, self.village_index, rest - from_savings)
 
     # ------------------------------------------------------------------ phase 3
-    def budget(self, u_income: float, income_level: float, cooperatives_open: bool) -> float:
+    def budget(
+        self, u_income: float, income_level: float, smoothing: float, cooperatives_open: bool
+    ) -> float:
         """Earn local income and use this month's remittances; returns the cooperative deposit.
 
         Args:
             u_income: This household's draw of the month's income shock.
             income_level: Local income relative to the base this month (prices, season, drought).
+            smoothing: Local income without the harvest cycle over that with it (the harvest store).
             cooperatives_open: Whether any cooperative is active (members deposit and invest more).
         """
         m = self.model
@@ -159,8 +162,12 @@ class Household(agents.Household):
         )
         member = cooperatives_open and self.is_active_member
         savings_before = self.savings
-        # Local income is consumed, except a saved share.
-        self.consumption = self.local_income * (1.0 - inc.local_savings_rate)
+        # Local income is consumed, except a saved share; the harvest is stored for the lean months.
+        self.consumption = float(
+            budget_rules.consumption_from_local_income(
+                self.local_income, self.savings, inc.local_savings_rate, smoothing
+            )
+        )
         self.savings += self.local_income - self.consumption
         ledger = m.world.ledger
         ledger.book_one(Flow.LOCAL_INCOME, self.village_index, self.local_income)
@@ -196,8 +203,10 @@ class Household(agents.Household):
             return 0.0
         # Members deposit the month's savings and a compulsory share of local income.
         compulsory = cp.monthly_deposit_share * self.local_income
-        deposit = self.savings - savings_before + compulsory
-        self.savings = savings_before
+        # (A lean month's draw on the store stays a draw on cash savings, not on the deposit.)
+        change = self.savings - savings_before
+        deposit = max(change, 0.0) + compulsory
+        self.savings = savings_before + min(change, 0.0)
         self.pay(compulsory)
         self.coop_deposit += deposit
         ledger.book_one(Flow.COOP_DEPOSIT, self.village_index, deposit)

@@ -153,10 +153,11 @@ class ReferenceModel(DesmigratifModel):
         u = self.streams.uniform(Stream.INCOME, self.month, self.households.count)
         cooperatives_open = bool(self.cooperatives.active.any())
         income_level = self.world.local_income_level()
+        smoothing = self.world.harvest_smoothing()
         for village, households in enumerate(self._villages):
             deposits = 0.0
             for household in households:
-                deposits += household.budget(u[household.slot], income_level, cooperatives_open)
+                deposits += household.budget(u[household.slot], income_level, smoothing, cooperatives_open)
             if cooperatives_open:
                 self.cooperatives.cash[village] += deposits
         if self.world.calendar_month() == self.params.schooling.school_year_start_month:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -30,6 +31,7 @@ from pydantic import (
 
 from desmig_sim.config.components import ComponentsSettings
 from desmig_sim.config.events import Event
+from desmig_sim.config.inputs import InputModel
 from desmig_sim.config.parameters import Parameters
 from desmig_sim.config.villages import COHORTS, VillageInfo
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
@@ -41,7 +43,7 @@ Engine = Literal["vectorised", "reference"]
 ENGINES: tuple[str, ...] = get_args(Engine)
 
 
-class RunSettings(BaseModel):
+class RunSettings(InputModel):
     """When the simulation runs and with which seed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -59,7 +61,7 @@ class RunSettings(BaseModel):
     )
 
 
-class WorldSettings(BaseModel):
+class WorldSettings(InputModel):
     """Which villages are simulated."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -105,7 +107,7 @@ class WorldSettings(BaseModel):
         return chosen + [v.copy(k) for k in range(2, self.copies + 1) for v in chosen]
 
 
-class Scenario(BaseModel):
+class Scenario(InputModel):
     """A fully resolved, validated scenario (frozen)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -268,6 +270,28 @@ def _allowed_keys(loc: tuple[Any, ...], root: type[BaseModel] | None = None) -> 
     return list(model.model_fields) if isinstance(model, type) else []
 
 
+#: What a value of each strictly typed kind must be (input files are strict: see config.inputs).
+_EXPECTED = {
+    "int_type": "an integer (not a fraction, a boolean or a number in quotes)",
+    "float_type": "a valid number (not a boolean or a number in quotes)",
+    "bool_type": "true or false (not a number or a string)",
+    "string_type": "a string in quotes",
+    "finite_number": "a finite number (not inf or nan)",
+    "list_type": "a list [...]",
+    "model_type": "a table",
+    "dict_type": "a table",
+}
+
+
+def _shown(value: Any) -> str:
+    """A value as the input file spells it (TOML's ``inf`` and ``nan``; tables named, not printed)."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return json.dumps(value, default=str)
+
+
 def _describe(error: dict[str, Any], root: type[BaseModel] | None = None) -> str:
     kind = error["type"]
     loc = error["loc"]
@@ -278,10 +302,12 @@ def _describe(error: dict[str, Any], root: type[BaseModel] | None = None) -> str
         did = f" (did you mean `{hint[0]}`?)" if hint else ""
         return f"is not a known key{did}; allowed keys: {', '.join(allowed)}"
     value = error.get("input")
-    shown = json.dumps(value, default=str) if not isinstance(value, dict) else "a table"
+    shown = _shown(value)
     message = error["msg"].removeprefix("Value error, ")
     if kind == "value_error":
         return message
+    if kind in _EXPECTED:
+        return f"{shown} is not allowed: expected {_EXPECTED[kind]}"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return f"{shown} is out of range: {message.lower()}"
     if kind == "missing":

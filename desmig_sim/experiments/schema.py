@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal, Union, get_args, get_origin
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from desmig_sim.config.inputs import InputModel
 from desmig_sim.config.outcomes import OUTCOMES, POOLED
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN, parse_year_month
@@ -74,7 +75,7 @@ def _kind(annotation: Any) -> str:
     return "other"
 
 
-class Factor(BaseModel):
+class Factor(InputModel):
     """A setting varied by the design: a list of values, or a range ``low``..``high``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -145,7 +146,7 @@ class Uncertainty(Factor):
     prefixes: ClassVar[tuple[str, ...]] = ("parameters.", "components.")
 
 
-class DesignSettings(BaseModel):
+class DesignSettings(InputModel):
     """Which design generates the points, and how many."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -173,7 +174,7 @@ class DesignSettings(BaseModel):
     )
 
 
-class OutcomeSpec(BaseModel):
+class OutcomeSpec(InputModel):
     """One recorded outcome: a statistic of an outcome column over the run."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -222,7 +223,7 @@ class OutcomeSpec(BaseModel):
         return f"{self.column}_{suffix}"
 
 
-class ExperimentSpec(BaseModel):
+class ExperimentSpec(InputModel):
     """The validated content of an experiment file (frozen)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -89,8 +89,8 @@ class Experiment:
 
     def point_values(self, point: int) -> dict[str, Any]:
         """The factor values of one design point, by path."""
-        row = self.design.loc[point]
-        return {path: _plain(row[path]) for path in self.design.columns}
+        # Cell by cell: a row of mixed columns would turn an integer setting into a float.
+        return {path: _plain(self.design.at[point, path]) for path in self.design.columns}
 
     def scenario_at(self, point: int) -> Scenario:
         """The validated scenario of one design point."""

@@ -7,6 +7,7 @@ allowed (exit code 2 on the command line), before any work is done.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import pytest
@@ -193,3 +194,87 @@ def test_design_points_keep_integer_settings_integers(tmp_path):
     values = loaded.point_values(0)
     assert isinstance(values["parameters.migration.procedural_wait_months_min"], int)
     assert isinstance(loaded.scenario_at(0), Scenario)
+
+
+# --- sizes: exact integers, checked before anything is allocated -------------------------------
+
+
+def _experiment(tmp_path, design: str, factors: str) -> Any:
+    path = tmp_path / "big.toml"
+    path.write_text(
+        f'name = "big"\nscenario = "{(SCENARIOS / "baseline.toml").as_posix()}"\n'
+        f"[design]\n{design}\n{factors}"
+        '[[outcomes]]\ncolumn = "poverty_rate"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+_RANGE_PATHS = (
+    "parameters.income.poverty_line_idr_per_capita_month",
+    "parameters.remittance.exchange_rate_idr_per_myr",
+    "parameters.remittance.broker_debt_idr",
+    "parameters.migration.procedural_cost_idr",
+    "parameters.migration.informal_credit_idr",
+    "parameters.business.initial_capital_idr",
+    "parameters.business.capital_per_job_idr",
+    "parameters.remittance.sirih_pinang_idr",
+    "parameters.business.min_capital_idr",
+    "parameters.remittance.min_wage_myr_per_month",
+    "components.cooperative.coverage",
+    "components.information_centre.coverage",
+)
+
+
+@pytest.mark.parametrize(
+    "design",
+    [
+        'kind = "full_factorial"\nlevels = 100',  # 100**12 = 10**24 points
+        'kind = "sobol"\nsamples = 4611686018427387904',  # 2**62 x 14 points
+        'kind = "morris"\nsamples = 999999999999',
+        'kind = "latin_hypercube"\nsamples = 999999999999',
+    ],
+)
+def test_a_design_beyond_2_to_the_64_is_refused_at_once(tmp_path, design):
+    factors = "".join(
+        f'[[uncertainties]]\npath = "{p}"\n'
+        + ("low = 0.1\nhigh = 0.9\n" if "coverage" in p else "low = 1000\nhigh = 100000\n")
+        for p in _RANGE_PATHS
+    )
+    started = time.perf_counter()
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(_experiment(tmp_path, design, factors))
+    assert time.perf_counter() - started < 5, "refused at once, without generating the design"
+    message = str(info.value)
+    assert "\n" not in message and ("too large" in message or "out of range" in message), message
+
+
+def test_a_world_too_big_to_allocate_is_refused_with_the_product():
+    data = _data_with("world.copies", 2000)
+    data["parameters"] = {"village": {"households_per_village": 2_000_000}}
+    error = _refused_anywhere(data)
+    assert error.field == "parameters.village.households_per_village"
+    assert "80,000,000,000 households" in str(error) and "at most 20,000,000" in str(error)
+
+
+def _refused_anywhere(data: dict[str, Any]) -> ScenarioError:
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict(data, "big.toml")
+    return info.value
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "baseline", "--replications", str(10**30)],
+        ["compare", "baseline", "--replications", "10001"],
+        ["facts", "baseline", "--workers", "100000"],
+        ["sweep", "component_ablation", "--replications", str(2**64)],
+        ["sweep", "component_ablation", "--workers", "0"],
+    ],
+)
+def test_the_command_line_refuses_absurd_counts(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "is not allowed: use 1 to" in capsys.readouterr().err

@@ -39,6 +39,30 @@ def positive_int(text: str) -> int:
     return value
 
 
+#: Most replications one command may ask for (as an experiment file's ``replications``).
+MAX_REPLICATIONS = 10_000
+#: Most worker processes one command may start.
+MAX_WORKERS = 256
+
+
+def replication_count(text: str) -> int:
+    """A number of replications, 1 to :data:`MAX_REPLICATIONS`."""
+    value = _whole_number(text)
+    if not 1 <= value <= MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed: use 1 to {MAX_REPLICATIONS:,} replications"
+        )
+    return value
+
+
+def worker_count(text: str) -> int:
+    """A number of worker processes, 1 to :data:`MAX_WORKERS`."""
+    value = _whole_number(text)
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: use 1 to {MAX_WORKERS} workers")
+    return value
+
+
 def seed(text: str) -> int:
     """A root seed, 0 to 2**63-1."""
     value = _whole_number(text)

@@ -18,7 +18,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desmig_sim.cli.arguments import ENGINE_CHOICES, port, positive_int, seed, target_width, year_month
+from desmig_sim.cli.arguments import (
+    ENGINE_CHOICES,
+    port,
+    replication_count,
+    seed,
+    target_width,
+    worker_count,
+    year_month,
+)
 from desmig_sim.cli.sweep import add_sweep_commands
 from desmig_sim.cli.terminal import (
     EXIT_INTERRUPTED,
@@ -311,7 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scenario TOML file, or the name of a shipped one (`desmig-sim scenarios`): baseline",
     )
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
-    p.add_argument("--replications", "-r", type=positive_int, default=1, help="number of runs (default 1)")
+    p.add_argument(
+        "--replications", "-r", type=replication_count, default=1, help="number of runs (default 1)"
+    )
     p.add_argument("--out", help="output folder (default: results/<scenario file name>)")
     p.add_argument("--no-plot", action="store_true", help="do not draw the PNG plot")
     p.add_argument(
@@ -322,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="baseline vs full programme on paired seeds, with a plot")
-    p.add_argument("--replications", "-r", type=positive_int, default=10, help="paired runs (default 10)")
+    p.add_argument(
+        "--replications", "-r", type=replication_count, default=10, help="paired runs (default 10)"
+    )
     p.add_argument("--seed", type=seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
     p.set_defaults(func=cmd_demo)
@@ -337,7 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenario TOML files or shipped names; the first is the baseline unless --baseline",
     )
     p.add_argument("--baseline", help="baseline scenario file (default: the first scenario given)")
-    p.add_argument("--replications", "-r", type=positive_int, default=10, help="paired runs (default 10)")
+    p.add_argument(
+        "--replications", "-r", type=replication_count, default=10, help="paired runs (default 10)"
+    )
     p.add_argument("--seed", type=seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/compare", help="output folder (default results/compare)")
     p.add_argument("--at", nargs="+", type=year_month, metavar="YYYY-MM", help="further months to compare at")
@@ -348,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUTCOME=WIDTH",
         help="print the replications needed for a 95%% CI of the difference this wide (repeatable)",
     )
-    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(
@@ -357,9 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "scenario", nargs="?", default="baseline", help="scenario file or shipped name (default baseline)"
     )
-    p.add_argument("--replications", "-r", type=positive_int, default=10, help="runs (default 10)")
+    p.add_argument("--replications", "-r", type=replication_count, default=10, help="runs (default 10)")
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
-    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     p.add_argument("--out", default="results/facts", help="output folder (default results/facts)")
     p.set_defaults(func=cmd_facts)
 

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desmig_sim.cli.arguments import EXECUTOR_CHOICES, positive_int
+from desmig_sim.cli.arguments import EXECUTOR_CHOICES, positive_int, replication_count, worker_count
 from desmig_sim.cli.terminal import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
@@ -157,14 +157,14 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--executor", choices=EXECUTOR_CHOICES, default="serial", help="where runs execute (default serial)"
     )
-    p.add_argument("--workers", type=positive_int, help="worker processes (default: CPU count)")
+    p.add_argument("--workers", type=worker_count, help="worker processes (default: CPU count)")
     p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--restart", action="store_true", help="discard the runs stored in --out and start again")
     quick = p.add_argument_group("reduced form (quick checks; a different experiment hash)")
     quick.add_argument("--months", type=positive_int, help="run window in months")
     quick.add_argument("--villages", type=positive_int, help="keep the first N villages")
     quick.add_argument("--households", type=positive_int, help="households per village")
-    quick.add_argument("--replications", type=positive_int, help="replications per design point")
+    quick.add_argument("--replications", type=replication_count, help="replications per design point")
     quick.add_argument("--samples", type=positive_int, help="the design's samples (not full factorial)")
 
 

@@ -38,6 +38,11 @@ from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
 from desmig_sim.core.errors import ScenarioError
 from desmig_sim.core.paths import SCENARIO_DIR
 
+#: Most households one run may simulate (all villages and copies): its arrays take some 10 GB.
+MAX_HOUSEHOLDS = 20_000_000
+#: Most household-months one run may simulate (households x months): about a day of computing.
+MAX_HOUSEHOLD_MONTHS = 2_000_000_000
+
 #: The engines that run a scenario (they compute the same model).
 Engine = Literal["vectorised", "reference"]
 ENGINES: tuple[str, ...] = get_args(Engine)
@@ -120,6 +125,26 @@ class Scenario(InputModel):
     parameters: Parameters = Field(default_factory=Parameters)
     components: ComponentsSettings = Field(default_factory=ComponentsSettings)
     events: list[Event] = Field(default_factory=list, description="Dated exogenous events.")
+
+    @model_validator(mode="after")
+    def _fits_a_run(self) -> Scenario:
+        """The arrays a run allocates stay within :data:`MAX_HOUSEHOLDS` and :data:`MAX_HOUSEHOLD_MONTHS`.
+
+        Checked with exact integers before anything is allocated.
+        """
+        villages = len(self.world.village_names()) * self.world.copies
+        households = villages * self.parameters.village.households_per_village
+        slots = households * self.parameters.migration.max_migrants_per_household
+        months = households * self.run.months
+        if households > MAX_HOUSEHOLDS or months > MAX_HOUSEHOLD_MONTHS:
+            raise ValueError(
+                f"`parameters.village.households_per_village`: {villages} villages x"
+                f" {self.parameters.village.households_per_village} households x {self.run.months} months"
+                f" ({households:,} households, {slots:,} migrant slots, {months:,} household-months)"
+                f" is too large; allowed: at most {MAX_HOUSEHOLDS:,} households and"
+                f" {MAX_HOUSEHOLD_MONTHS:,} household-months in one run"
+            )
+        return self
 
     @model_validator(mode="after")
     def _component_villages_exist(self) -> Scenario:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from types import UnionType
 from typing import Any, ClassVar, Literal, Union, get_args, get_origin
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from desmig_sim.config.inputs import InputModel
@@ -288,9 +288,10 @@ class ExperimentSpec(InputModel):
         sampled = self.uncertainties if self.design.cross_levers else factors
         size = design_size(kind, len(sampled), samples, self.design.second_order)
         if size is None:
-            size = int(np.prod([len(f.space().levels(self.design.levels)) for f in sampled]))
+            # Exact integers (math.prod, not numpy): a design of 2**64 points must not wrap around.
+            size = math.prod(len(f.space().levels(self.design.levels)) for f in sampled)
         if self.design.cross_levers:
-            size *= int(np.prod([len(f.values or []) for f in self.levers]))
+            size *= math.prod(len(f.values or []) for f in self.levers)
         if size * self.replications > MAX_POINTS * 10 or size > MAX_POINTS:
             raise ValueError(
                 f"`design`: {size} points x {self.replications} replications is too large;"

@@ -278,3 +278,69 @@ def test_the_command_line_refuses_absurd_counts(argv, capsys):
         main(argv)
     assert info.value.code == 2
     assert "is not allowed: use 1 to" in capsys.readouterr().err
+
+
+# --- files: encodings, nesting, extends chains, links ------------------------------------------
+
+
+def _one_line_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str], *words: str) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    for word in words:
+        assert word in err, f"{word!r} in {err!r}"
+    return err
+
+
+@pytest.mark.parametrize("command", ["validate", "sweep"])
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path, capsys, command):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('name = "Desa Baumata \u2013 Kupang"\n'.encode("cp1252"))
+    out = ["--out", str(tmp_path / "out")] if command == "sweep" else []
+    _one_line_exit_2([command, str(path), *out], capsys, "latin1.toml", "not UTF-8", "byte 0x96")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 5000 + "]" * 5000,  # the parser itself would recurse too deeply
+        "a = " + "{b = " * 3000 + "1" + "}" * 3000,
+        "[" + ".".join(["t"] * 3000) + "]\nx = 1\n",  # parses, but a merge would recurse too deeply
+    ],
+)
+def test_deeply_nested_tables_are_one_line(tmp_path, capsys, text):
+    path = tmp_path / "deep.toml"
+    path.write_text(text, encoding="utf-8")
+    _one_line_exit_2(["validate", str(path)], capsys, "deep.toml", "too deeply", "at most 16 levels")
+    experiment = tmp_path / "deep_experiment.toml"
+    experiment.write_text(text, encoding="utf-8")
+    with pytest.raises(ExperimentError, match="too deeply"):
+        load_experiment(experiment)
+
+
+def test_a_long_chain_of_extends_is_one_line(tmp_path, capsys):
+    (tmp_path / "s0.toml").write_text('name = "root"\n', encoding="utf-8")
+    for i in range(1, 60):
+        (tmp_path / f"s{i}.toml").write_text(f'extends = "s{i - 1}.toml"\n', encoding="utf-8")
+    _one_line_exit_2(["validate", str(tmp_path / "s59.toml")], capsys, "longer than 32 files", "extends")
+    assert load_scenario(tmp_path / "s31.toml").name == "root", "a chain of 32 files still loads"
+
+
+def test_a_cycle_of_extends_is_one_line(tmp_path, capsys):
+    (tmp_path / "a.toml").write_text('extends = "b.toml"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('extends = "a.toml"\n', encoding="utf-8")
+    _one_line_exit_2(["validate", str(tmp_path / "a.toml")], capsys, "cycle of extends")
+
+
+def test_symbolic_link_loops_are_one_line(tmp_path, capsys):
+    (tmp_path / "loop_a.toml").symlink_to(tmp_path / "loop_b.toml")
+    (tmp_path / "loop_b.toml").symlink_to(tmp_path / "loop_a.toml")
+    _one_line_exit_2(["validate", str(tmp_path / "loop_a.toml")], capsys, "loop of symbolic links")
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "loop_a.toml"\n', encoding="utf-8")
+    _one_line_exit_2(["validate", str(child)], capsys, "child.toml", "`extends`", "loop of symbolic links")
+    out = str(tmp_path / "out")
+    _one_line_exit_2(["sweep", str(tmp_path / "loop_a.toml"), "--out", out], capsys, "loop of symbolic links")
+    (tmp_path / "folder.toml").mkdir()
+    _one_line_exit_2(["validate", str(tmp_path / "folder.toml")], capsys, "is a folder")

@@ -15,7 +15,6 @@ import difflib
 import hashlib
 import json
 import math
-import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -31,6 +30,7 @@ from pydantic import (
 
 from desmig_sim.config.components import ComponentsSettings
 from desmig_sim.config.events import Event
+from desmig_sim.config.files import read_input_file
 from desmig_sim.config.inputs import InputModel
 from desmig_sim.config.parameters import Parameters
 from desmig_sim.config.villages import COHORTS, VillageInfo
@@ -42,6 +42,9 @@ from desmig_sim.core.paths import SCENARIO_DIR
 MAX_HOUSEHOLDS = 20_000_000
 #: Most household-months one run may simulate (households x months): about a day of computing.
 MAX_HOUSEHOLD_MONTHS = 2_000_000_000
+
+#: Longest chain of ``extends`` (a file, its parent, the parent's parent, ...).
+MAX_EXTENDS = 32
 
 #: The engines that run a scenario (they compute the same model).
 Engine = Literal["vectorised", "reference"]
@@ -185,21 +188,7 @@ class Scenario(InputModel):
 
 
 def _read_toml(path: Path, referrer: Path | None) -> dict[str, Any]:
-    if not path.is_file():
-        where = str(referrer) if referrer else str(path)
-        raise ScenarioError(
-            where,
-            f"{str(path)!r} does not exist; allowed: the path of an existing scenario file"
-            " (relative to this file's folder)",
-            field="extends" if referrer else None,
-        )
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), f"is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ScenarioError(str(path), f"cannot be read: {exc.strerror}") from None
+    return read_input_file(path, ScenarioError, referrer)[1]
 
 
 def _merge(
@@ -240,7 +229,17 @@ def _record(
 
 
 def _resolve(path: Path, stack: tuple[Path, ...], origin: dict[tuple[Any, ...], str]) -> dict[str, Any]:
-    resolved = path.resolve()
+    if len(stack) >= MAX_EXTENDS:
+        raise ScenarioError(
+            str(stack[0]),
+            f"the chain of extends is longer than {MAX_EXTENDS} files (at {str(path)!r});"
+            f" allowed: at most {MAX_EXTENDS} files, each extending the next",
+            field="extends",
+        )
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+        resolved = path.absolute()  # reading it reports the loop
     if resolved in stack:
         cycle = " -> ".join(str(p) for p in (*stack, resolved))
         raise ScenarioError(

@@ -6,6 +6,7 @@ allowed (exit code 2 on the command line), before any work is done.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from typing import Any
@@ -344,3 +345,46 @@ def test_symbolic_link_loops_are_one_line(tmp_path, capsys):
     _one_line_exit_2(["sweep", str(tmp_path / "loop_a.toml"), "--out", out], capsys, "loop of symbolic links")
     (tmp_path / "folder.toml").mkdir()
     _one_line_exit_2(["validate", str(tmp_path / "folder.toml")], capsys, "is a folder")
+
+
+# --- user text on the terminal is printed literally (no rich markup) ---------------------------
+
+MARKUP_NAMES = ("[bold]x[/]", "a [b", "[/]", "[red]loud[/red] [link=http://x]y[/link]")
+
+
+def _named_scenario(tmp_path, name: str) -> str:
+    path = tmp_path / "named.toml"
+    path.write_text(
+        f'extends = "{(SCENARIOS / "baseline.toml").as_posix()}"\nname = {json.dumps(name)}\n'
+        '[run]\nmonths = 3\n[world]\nvillages = ["Buraen"]\n'
+        "[parameters.village]\nhouseholds_per_village = 20\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_names_with_square_brackets_print_literally(tmp_path, capsys, name):
+    scenario = _named_scenario(tmp_path, name)
+    assert main(["validate", scenario]) == 0
+    assert f"({name};" in capsys.readouterr().out
+    out = tmp_path / f"out [{len(name)}]"
+    assert main(["run", scenario, "--out", str(out), "--no-plot"]) == 0
+    printed = capsys.readouterr().out
+    assert f"{name}: end of horizon" in printed.replace("\n", " ") or name in printed, printed
+    assert f"[{len(name)}]" in printed, "the output folder's brackets are printed too"
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=st.text(alphabet="[]/ab=#:\\", max_size=12))
+def test_any_bracketed_text_survives_the_terminal_helpers(text):
+    from rich.console import Console
+
+    from desmig_sim.cli.terminal import bold, line
+
+    console = Console(width=200, markup=False, record=True)
+    console.print(text, highlight=False)
+    console.print(line("x ", bold(text), " ", text), highlight=False)
+    lines = console.export_text().splitlines()
+    assert lines[0].rstrip() == text.rstrip()
+    assert lines[1].rstrip() == f"x {text} {text}".rstrip()

@@ -30,8 +30,10 @@ from desmig_sim.cli.arguments import (
 from desmig_sim.cli.sweep import add_sweep_commands
 from desmig_sim.cli.terminal import (
     EXIT_INTERRUPTED,
+    bold,
     console,
     errors,
+    line,
     print_error,
     progress_bar,
 )
@@ -145,13 +147,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     _show_summary(
         summary, f"{scenario.name}: end of horizon ({scenario.run.months} months, {len(seeds)} run(s))"
     )
-    console.print(f"Results written to [bold]{out}[/bold] in {elapsed:.1f} s of simulation.")
+    console.print(line("Results written to ", bold(out), f" in {elapsed:.1f} s of simulation."))
     return 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
     """Check the stylised facts on replicated runs of a scenario; write the table and a report."""
     from rich.table import Table
+    from rich.text import Text
 
     from desmig_sim.config.scenario import load_scenario, scenario_path
     from desmig_sim.core.output import staged_directory, write_manifest, write_table
@@ -163,7 +166,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     out = Path(args.out)
     started = utc_now()
-    with console.status(f"{args.replications} runs of {scenario.name} ..."):
+    with console.status(line(f"{args.replications} runs of {scenario.name} ...")):
         table, results = baseline_facts(
             args.replications, workers=args.workers, scenario=scenario, seed=args.seed
         )
@@ -192,11 +195,11 @@ def cmd_facts(args: argparse.Namespace) -> int:
             row.description,
             f"{format_number(row.low, row.unit)} - {format_number(row.high, row.unit)}",
             format_number(row.mean, row.unit),
-            "yes" if row.met else "[bold red]no[/bold red]",
+            "yes" if row.met else Text("no", style="bold red"),
             "" if row.met else f"{format_number(row.miss, row.unit)} ({row.miss_relative:+.0%})",
         )
     console.print(shown)
-    console.print(f"Written to [bold]{out}[/bold] (stylised_facts.csv and .md, manifest.json).")
+    console.print(line("Written to ", bold(out), " (stylised_facts.csv and .md, manifest.json)."))
     return 0
 
 

@@ -388,3 +388,11 @@ def test_any_bracketed_text_survives_the_terminal_helpers(text):
     lines = console.export_text().splitlines()
     assert lines[0].rstrip() == text.rstrip()
     assert lines[1].rstrip() == f"x {text} {text}".rstrip()
+
+
+@pytest.mark.parametrize("address", ["", "  "])
+def test_an_empty_dashboard_host_is_refused(address, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["dashboard", "--host", address])
+    assert info.value.code == 2
+    assert "every network interface" in capsys.readouterr().err

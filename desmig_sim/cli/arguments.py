@@ -31,6 +31,16 @@ def port(text: str) -> int:
     return value
 
 
+def host(text: str) -> str:
+    """An address to listen on; an empty one (which would mean every interface) is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty address would listen on every network interface; allowed: 127.0.0.1 (this"
+            " machine only, the default), or 0.0.0.0 to open the dashboard to the network on purpose"
+        )
+    return text
+
+
 def positive_int(text: str) -> int:
     """A whole number, 1 or more."""
     value = _whole_number(text)

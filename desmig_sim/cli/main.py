@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from desmig_sim.cli.arguments import (
     ENGINE_CHOICES,
+    host,
     port,
     replication_count,
     seed,
@@ -401,7 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", help="start the workshop dashboard in the browser (Solara)")
     p.add_argument("--port", type=port, default=8765, help="port to listen on (default 8765)")
     p.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+        "--host",
+        type=host,
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
     )
     p.set_defaults(func=cmd_dashboard)
     return parser

@@ -349,7 +349,7 @@ def test_symbolic_link_loops_are_one_line(tmp_path, capsys):
 
 # --- user text on the terminal is printed literally (no rich markup) ---------------------------
 
-MARKUP_NAMES = ("[bold]x[/]", "a [b", "[/]", "[red]loud[/red] [link=http://x]y[/link]")
+MARKUP_NAMES = ("[bold]x[/]", "a [b", "[/]", "[red]loud[/red] [link=http://x]y[/link]", "Desa :smile: \\")
 
 
 def _named_scenario(tmp_path, name: str) -> str:
@@ -382,7 +382,7 @@ def test_any_bracketed_text_survives_the_terminal_helpers(text):
 
     from desmig_sim.cli.terminal import bold, line
 
-    console = Console(width=200, markup=False, record=True)
+    console = Console(width=200, markup=False, emoji=False, record=True)
     console.print(text, highlight=False)
     console.print(line("x ", bold(text), " ", text), highlight=False)
     lines = console.export_text().splitlines()

@@ -3,11 +3,11 @@
 Tables go to standard output (:data:`console`); progress bars and error messages go to standard
 error (:data:`errors`), so that output piped into a file stays clean.
 
-Both consoles print text literally (``markup=False``): a scenario named ``"[bold]x[/]"`` or
-``"a [b"`` prints as it is written, in tables, titles, progress bars and messages alike. A
-message that styles a part of itself is built from :class:`rich.text.Text` pieces (:func:`line`,
-:func:`bold`), never from markup with user text inside (escaping markup fails on a trailing
-backslash).
+Both consoles print text literally (``markup=False, emoji=False``): a scenario named
+``"[bold]x[/]"``, ``"a [b"`` or ``"Desa :smile:"`` prints as it is written, in tables, titles,
+progress bars and messages alike. A message that styles a part of itself is built from
+:class:`rich.text.Text` pieces (:func:`line`, :func:`bold`), never from markup with user text
+inside (escaping markup fails on a trailing backslash).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 # Tables stay readable when output goes to a file or CI log (rich would assume 80 columns).
-console = Console(width=None if sys.stdout.isatty() else 120, markup=False)
-errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120, markup=False)
+console = Console(width=None if sys.stdout.isatty() else 120, markup=False, emoji=False)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120, markup=False, emoji=False)
 
 
 def bold(value: object) -> Text:

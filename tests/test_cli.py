@@ -132,7 +132,7 @@ def test_bad_arguments_are_refused(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", str(SCENARIOS / "baseline.toml"), "--replications", "0"])
     assert exc.value.code == 2, "argparse refuses replications < 1 with code 2"
-    assert "use 1 or more" in capsys.readouterr().err
+    assert "use 1 to 10,000 replications" in capsys.readouterr().err
 
 
 def test_python_api_writes_run_with_manifest(tmp_path):

@@ -31,11 +31,45 @@ def port(text: str) -> int:
     return value
 
 
+def host(text: str) -> str:
+    """An address to listen on; an empty one (which would mean every interface) is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty address would listen on every network interface; allowed: 127.0.0.1 (this"
+            " machine only, the default), or 0.0.0.0 to open the dashboard to the network on purpose"
+        )
+    return text
+
+
 def positive_int(text: str) -> int:
     """A whole number, 1 or more."""
     value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not allowed: use 1 or more")
+    return value
+
+
+#: Most replications one command may ask for (as an experiment file's ``replications``).
+MAX_REPLICATIONS = 10_000
+#: Most worker processes one command may start.
+MAX_WORKERS = 256
+
+
+def replication_count(text: str) -> int:
+    """A number of replications, 1 to :data:`MAX_REPLICATIONS`."""
+    value = _whole_number(text)
+    if not 1 <= value <= MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed: use 1 to {MAX_REPLICATIONS:,} replications"
+        )
+    return value
+
+
+def worker_count(text: str) -> int:
+    """A number of worker processes, 1 to :data:`MAX_WORKERS`."""
+    value = _whole_number(text)
+    if not 1 <= value <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"{value} is not allowed: use 1 to {MAX_WORKERS} workers")
     return value
 
 

@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 from rich.table import Table
+from rich.text import Text
 
 from desmig_sim.cli.terminal import (
     EXIT_BAD_INPUT,
+    bold,
     console,
     errors,
+    line,
     print_error,
     progress_bar,
 )
@@ -91,8 +94,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     write_comparison(comparison, out, targets={}, argv=sys.argv, command="demo", extra=demo_files)
     _show_comparison(comparison, None)
     console.print(
-        f"Plots: [bold]{out / 'comparison.png'}[/bold], [bold]{out / 'forest.png'}[/bold];"
-        f" report [bold]{out / 'report.md'}[/bold]; tables and manifest in [bold]{out}[/bold]."
+        line(
+            "Plots: ",
+            bold(out / "comparison.png"),
+            ", ",
+            bold(out / "forest.png"),
+            "; report ",
+            bold(out / "report.md"),
+            "; tables and manifest in ",
+            bold(out),
+            ".",
+        )
     )
     return 0
 
@@ -111,7 +123,7 @@ def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> Non
             for header in ("Outcome", comparison.baseline, policy, "Difference (95% CI)", "Runs better"):
                 table.add_column(header, justify="left" if header == "Outcome" else "right")
             for cells in difference_cells(comparison, policy, h.name, bold=("[bold]", "[/bold]")):
-                table.add_row(*cells)
+                table.add_row(*(Text.from_markup(cell) for cell in cells))  # our markup: numbers
             console.print(table)
     if needed is not None and not needed.empty:
         table = Table(title="Replications needed for the target interval widths", title_justify="left")
@@ -135,6 +147,7 @@ def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> Non
             "In Python: [bold]comparison.replications_needed("
             f'"{first["outcome"]}", {first["target_width"]:g}, horizon="{first["horizon"]}")[/bold]'
             " on a desmig_sim.compare(...) result, or desmig_sim.core.stats.replications_needed(sd, width).",
+            markup=True,
             highlight=False,
         )
 
@@ -165,7 +178,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _show_comparison(comparison, comparison.replications_table(targets) if targets else None)
     seconds = comparison.provenance["wall_seconds"]
     console.print(
-        f"Report: [bold]{out / 'report.md'}[/bold]; tables, plots and manifest in [bold]{out}[/bold]."
+        line("Report: ", bold(out / "report.md"), "; tables, plots and manifest in ", bold(out), ".")
     )
     console.print(
         f"{comparison.replications} paired runs of {len(comparison.names)} scenarios in {seconds:.1f} s."

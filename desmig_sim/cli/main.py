@@ -18,12 +18,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desmig_sim.cli.arguments import ENGINE_CHOICES, port, positive_int, seed, target_width, year_month
+from desmig_sim.cli.arguments import (
+    ENGINE_CHOICES,
+    host,
+    port,
+    replication_count,
+    seed,
+    target_width,
+    worker_count,
+    year_month,
+)
 from desmig_sim.cli.sweep import add_sweep_commands
 from desmig_sim.cli.terminal import (
     EXIT_INTERRUPTED,
+    bold,
     console,
     errors,
+    line,
     print_error,
     progress_bar,
 )
@@ -137,13 +148,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     _show_summary(
         summary, f"{scenario.name}: end of horizon ({scenario.run.months} months, {len(seeds)} run(s))"
     )
-    console.print(f"Results written to [bold]{out}[/bold] in {elapsed:.1f} s of simulation.")
+    console.print(line("Results written to ", bold(out), f" in {elapsed:.1f} s of simulation."))
     return 0
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
     """Check the stylised facts on replicated runs of a scenario; write the table and a report."""
     from rich.table import Table
+    from rich.text import Text
 
     from desmig_sim.config.scenario import load_scenario, scenario_path
     from desmig_sim.core.output import staged_directory, write_manifest, write_table
@@ -155,7 +167,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     out = Path(args.out)
     started = utc_now()
-    with console.status(f"{args.replications} runs of {scenario.name} ..."):
+    with console.status(line(f"{args.replications} runs of {scenario.name} ...")):
         table, results = baseline_facts(
             args.replications, workers=args.workers, scenario=scenario, seed=args.seed
         )
@@ -184,11 +196,11 @@ def cmd_facts(args: argparse.Namespace) -> int:
             row.description,
             f"{format_number(row.low, row.unit)} - {format_number(row.high, row.unit)}",
             format_number(row.mean, row.unit),
-            "yes" if row.met else "[bold red]no[/bold red]",
+            "yes" if row.met else Text("no", style="bold red"),
             "" if row.met else f"{format_number(row.miss, row.unit)} ({row.miss_relative:+.0%})",
         )
     console.print(shown)
-    console.print(f"Written to [bold]{out}[/bold] (stylised_facts.csv and .md, manifest.json).")
+    console.print(line("Written to ", bold(out), " (stylised_facts.csv and .md, manifest.json)."))
     return 0
 
 
@@ -311,7 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scenario TOML file, or the name of a shipped one (`desmig-sim scenarios`): baseline",
     )
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
-    p.add_argument("--replications", "-r", type=positive_int, default=1, help="number of runs (default 1)")
+    p.add_argument(
+        "--replications", "-r", type=replication_count, default=1, help="number of runs (default 1)"
+    )
     p.add_argument("--out", help="output folder (default: results/<scenario file name>)")
     p.add_argument("--no-plot", action="store_true", help="do not draw the PNG plot")
     p.add_argument(
@@ -322,7 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="baseline vs full programme on paired seeds, with a plot")
-    p.add_argument("--replications", "-r", type=positive_int, default=10, help="paired runs (default 10)")
+    p.add_argument(
+        "--replications", "-r", type=replication_count, default=10, help="paired runs (default 10)"
+    )
     p.add_argument("--seed", type=seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
     p.set_defaults(func=cmd_demo)
@@ -337,7 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenario TOML files or shipped names; the first is the baseline unless --baseline",
     )
     p.add_argument("--baseline", help="baseline scenario file (default: the first scenario given)")
-    p.add_argument("--replications", "-r", type=positive_int, default=10, help="paired runs (default 10)")
+    p.add_argument(
+        "--replications", "-r", type=replication_count, default=10, help="paired runs (default 10)"
+    )
     p.add_argument("--seed", type=seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/compare", help="output folder (default results/compare)")
     p.add_argument("--at", nargs="+", type=year_month, metavar="YYYY-MM", help="further months to compare at")
@@ -348,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUTCOME=WIDTH",
         help="print the replications needed for a 95%% CI of the difference this wide (repeatable)",
     )
-    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(
@@ -357,9 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "scenario", nargs="?", default="baseline", help="scenario file or shipped name (default baseline)"
     )
-    p.add_argument("--replications", "-r", type=positive_int, default=10, help="runs (default 10)")
+    p.add_argument("--replications", "-r", type=replication_count, default=10, help="runs (default 10)")
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
-    p.add_argument("--workers", type=positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     p.add_argument("--out", default="results/facts", help="output folder (default results/facts)")
     p.set_defaults(func=cmd_facts)
 
@@ -384,7 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", help="start the workshop dashboard in the browser (Solara)")
     p.add_argument("--port", type=port, default=8765, help="port to listen on (default 8765)")
     p.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+        "--host",
+        type=host,
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
     )
     p.set_defaults(func=cmd_dashboard)
     return parser

@@ -10,13 +10,17 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desmig_sim.cli.arguments import EXECUTOR_CHOICES, positive_int
+from rich.text import Text
+
+from desmig_sim.cli.arguments import EXECUTOR_CHOICES, positive_int, replication_count, worker_count
 from desmig_sim.cli.terminal import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
     EXIT_RUNS_FAILED,
+    bold,
     console,
     errors,
+    line,
     progress_bar,
 )
 
@@ -84,7 +88,10 @@ def _summary(report: SweepReport) -> int:
     )
     console.print(table)
     for point, replication, error in report.failures[:5]:
-        errors.print(f"[red]failed:[/red] point {point}, replication {replication}: {error}", highlight=False)
+        errors.print(
+            line(Text("failed:", style="red"), f" point {point}, replication {replication}: {error}"),
+            highlight=False,
+        )
     if report.failed:
         errors.print(
             f"{report.failed} run(s) failed (tracebacks in the store; `desmig-sim export {report.out}`);"
@@ -135,7 +142,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     for row in frame.itertuples(index=False):
         table.add_row(row.outcome, row.label, *(f"{getattr(row, c):.3g}" for c in shown))
     console.print(table)
-    console.print(f"Indices, markdown table and plots in [bold]{Path(args.out) / 'sensitivity'}[/bold].")
+    console.print(line("Indices, markdown table and plots in ", bold(Path(args.out) / "sensitivity"), "."))
     return status
 
 
@@ -144,7 +151,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desmig_sim.experiments.sweeps import export
 
     target = export(args.folder, args.format, args.to)
-    console.print(f"Exported to [bold]{target}[/bold].")
+    console.print(line("Exported to ", bold(target), "."))
     return 0
 
 
@@ -157,14 +164,14 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--executor", choices=EXECUTOR_CHOICES, default="serial", help="where runs execute (default serial)"
     )
-    p.add_argument("--workers", type=positive_int, help="worker processes (default: CPU count)")
+    p.add_argument("--workers", type=worker_count, help="worker processes (default: CPU count)")
     p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--restart", action="store_true", help="discard the runs stored in --out and start again")
     quick = p.add_argument_group("reduced form (quick checks; a different experiment hash)")
     quick.add_argument("--months", type=positive_int, help="run window in months")
     quick.add_argument("--villages", type=positive_int, help="keep the first N villages")
     quick.add_argument("--households", type=positive_int, help="households per village")
-    quick.add_argument("--replications", type=positive_int, help="replications per design point")
+    quick.add_argument("--replications", type=replication_count, help="replications per design point")
     quick.add_argument("--samples", type=positive_int, help="the design's samples (not full factorial)")
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from desmig_sim.config.inputs import InputModel
 from desmig_sim.config.parameters import param
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN, parse_year_month
 
@@ -19,7 +20,7 @@ YearMonth = Annotated[str, Field(pattern=YEAR_MONTH_PATTERN)]
 Eligibility = Literal["all", "migrant_households", "poor_households"]
 
 
-class ComponentSettings(BaseModel):
+class ComponentSettings(InputModel):
     """Settings every component shares (start, end, coverage, costs...)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -309,7 +310,7 @@ class CommunityParentingSettings(ComponentSettings):
     )
 
 
-class ComponentsSettings(BaseModel):
+class ComponentsSettings(InputModel):
     """The programme: which components run and how."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

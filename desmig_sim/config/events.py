@@ -9,15 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from desmig_sim.config.inputs import InputModel
 from desmig_sim.config.parameters import param
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN, parse_year_month
 
 YearMonth = Annotated[str, Field(pattern=YEAR_MONTH_PATTERN, description="A month, 'YYYY-MM'.")]
 
 
-class _Event(BaseModel):
+class _Event(InputModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from desmig_sim.config.inputs import InputModel
 
 
 def param(
@@ -54,7 +56,7 @@ def param(
     )
 
 
-class _Section(BaseModel):
+class _Section(InputModel):
     """A frozen, strict group of parameters."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)

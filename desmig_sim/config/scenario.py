@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import tomllib
+import math
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
@@ -30,18 +30,28 @@ from pydantic import (
 
 from desmig_sim.config.components import ComponentsSettings
 from desmig_sim.config.events import EVENT_KINDS, Event
+from desmig_sim.config.files import read_input_file
+from desmig_sim.config.inputs import InputModel
 from desmig_sim.config.parameters import Parameters
 from desmig_sim.config.villages import COHORTS, VillageInfo
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
 from desmig_sim.core.errors import ScenarioError
 from desmig_sim.core.paths import SCENARIO_DIR
 
+#: Most households one run may simulate (all villages and copies): its arrays take some 10 GB.
+MAX_HOUSEHOLDS = 20_000_000
+#: Most household-months one run may simulate (households x months): about a day of computing.
+MAX_HOUSEHOLD_MONTHS = 2_000_000_000
+
+#: Longest chain of ``extends`` (a file, its parent, the parent's parent, ...).
+MAX_EXTENDS = 32
+
 #: The engines that run a scenario (they compute the same model).
 Engine = Literal["vectorised", "reference"]
 ENGINES: tuple[str, ...] = get_args(Engine)
 
 
-class RunSettings(BaseModel):
+class RunSettings(InputModel):
     """When the simulation runs and with which seed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -59,7 +69,7 @@ class RunSettings(BaseModel):
     )
 
 
-class WorldSettings(BaseModel):
+class WorldSettings(InputModel):
     """Which villages are simulated."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -121,7 +131,7 @@ class WorldSettings(BaseModel):
         return programme + [v.neighbour(n) for n in range(1, self.neighbours + 1) for v in programme]
 
 
-class Scenario(BaseModel):
+class Scenario(InputModel):
     """A fully resolved, validated scenario (frozen)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -134,6 +144,26 @@ class Scenario(BaseModel):
     parameters: Parameters = Field(default_factory=Parameters)
     components: ComponentsSettings = Field(default_factory=ComponentsSettings)
     events: list[Event] = Field(default_factory=list, description="Dated exogenous events.")
+
+    @model_validator(mode="after")
+    def _fits_a_run(self) -> Scenario:
+        """The arrays a run allocates stay within :data:`MAX_HOUSEHOLDS` and :data:`MAX_HOUSEHOLD_MONTHS`.
+
+        Checked with exact integers before anything is allocated.
+        """
+        villages = len(self.world.village_names()) * self.world.copies
+        households = villages * self.parameters.village.households_per_village
+        slots = households * self.parameters.migration.max_migrants_per_household
+        months = households * self.run.months
+        if households > MAX_HOUSEHOLDS or months > MAX_HOUSEHOLD_MONTHS:
+            raise ValueError(
+                f"`parameters.village.households_per_village`: {villages} villages x"
+                f" {self.parameters.village.households_per_village} households x {self.run.months} months"
+                f" ({households:,} households, {slots:,} migrant slots, {months:,} household-months)"
+                f" is too large; allowed: at most {MAX_HOUSEHOLDS:,} households and"
+                f" {MAX_HOUSEHOLD_MONTHS:,} household-months in one run"
+            )
+        return self
 
     @model_validator(mode="after")
     def _component_villages_exist(self) -> Scenario:
@@ -174,21 +204,7 @@ class Scenario(BaseModel):
 
 
 def _read_toml(path: Path, referrer: Path | None) -> dict[str, Any]:
-    if not path.is_file():
-        where = str(referrer) if referrer else str(path)
-        raise ScenarioError(
-            where,
-            f"{str(path)!r} does not exist; allowed: the path of an existing scenario file"
-            " (relative to this file's folder)",
-            field="extends" if referrer else None,
-        )
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), f"is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ScenarioError(str(path), f"cannot be read: {exc.strerror}") from None
+    return read_input_file(path, ScenarioError, referrer)[1]
 
 
 def _merge(
@@ -229,7 +245,17 @@ def _record(
 
 
 def _resolve(path: Path, stack: tuple[Path, ...], origin: dict[tuple[Any, ...], str]) -> dict[str, Any]:
-    resolved = path.resolve()
+    if len(stack) >= MAX_EXTENDS:
+        raise ScenarioError(
+            str(stack[0]),
+            f"the chain of extends is longer than {MAX_EXTENDS} files (at {str(path)!r});"
+            f" allowed: at most {MAX_EXTENDS} files, each extending the next",
+            field="extends",
+        )
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+        resolved = path.absolute()  # reading it reports the loop
     if resolved in stack:
         cycle = " -> ".join(str(p) for p in (*stack, resolved))
         raise ScenarioError(
@@ -284,6 +310,28 @@ def _allowed_keys(loc: tuple[Any, ...], root: type[BaseModel] | None = None) -> 
     return list(model.model_fields) if isinstance(model, type) else []
 
 
+#: What a value of each strictly typed kind must be (input files are strict: see config.inputs).
+_EXPECTED = {
+    "int_type": "an integer (not a fraction, a boolean or a number in quotes)",
+    "float_type": "a valid number (not a boolean or a number in quotes)",
+    "bool_type": "true or false (not a number or a string)",
+    "string_type": "a string in quotes",
+    "finite_number": "a finite number (not inf or nan)",
+    "list_type": "a list [...]",
+    "model_type": "a table",
+    "dict_type": "a table",
+}
+
+
+def _shown(value: Any) -> str:
+    """A value as the input file spells it (TOML's ``inf`` and ``nan``; tables named, not printed)."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return json.dumps(value, default=str)
+
+
 def _describe(error: dict[str, Any], root: type[BaseModel] | None = None) -> str:
     kind = error["type"]
     loc = error["loc"]
@@ -294,10 +342,12 @@ def _describe(error: dict[str, Any], root: type[BaseModel] | None = None) -> str
         did = f" (did you mean `{hint[0]}`?)" if hint else ""
         return f"is not a known key{did}; allowed keys: {', '.join(allowed)}"
     value = error.get("input")
-    shown = json.dumps(value, default=str) if not isinstance(value, dict) else "a table"
+    shown = _shown(value)
     message = error["msg"].removeprefix("Value error, ")
     if kind == "value_error":
         return message
+    if kind in _EXPECTED:
+        return f"{shown} is not allowed: expected {_EXPECTED[kind]}"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return f"{shown} is out of range: {message.lower()}"
     if kind == "missing":

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from types import UnionType
 from typing import Any, ClassVar, Literal, Union, get_args, get_origin
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from desmig_sim.config.inputs import InputModel
 from desmig_sim.config.outcomes import OUTCOMES, POOLED
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN, parse_year_month
@@ -74,7 +75,7 @@ def _kind(annotation: Any) -> str:
     return "other"
 
 
-class Factor(BaseModel):
+class Factor(InputModel):
     """A setting varied by the design: a list of values, or a range ``low``..``high``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -145,7 +146,7 @@ class Uncertainty(Factor):
     prefixes: ClassVar[tuple[str, ...]] = ("parameters.", "components.")
 
 
-class DesignSettings(BaseModel):
+class DesignSettings(InputModel):
     """Which design generates the points, and how many."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -173,7 +174,7 @@ class DesignSettings(BaseModel):
     )
 
 
-class OutcomeSpec(BaseModel):
+class OutcomeSpec(InputModel):
     """One recorded outcome: a statistic of an outcome column over the run."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -222,7 +223,7 @@ class OutcomeSpec(BaseModel):
         return f"{self.column}_{suffix}"
 
 
-class ExperimentSpec(BaseModel):
+class ExperimentSpec(InputModel):
     """The validated content of an experiment file (frozen)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -287,9 +288,10 @@ class ExperimentSpec(BaseModel):
         sampled = self.uncertainties if self.design.cross_levers else factors
         size = design_size(kind, len(sampled), samples, self.design.second_order)
         if size is None:
-            size = int(np.prod([len(f.space().levels(self.design.levels)) for f in sampled]))
+            # Exact integers (math.prod, not numpy): a design of 2**64 points must not wrap around.
+            size = math.prod(len(f.space().levels(self.design.levels)) for f in sampled)
         if self.design.cross_levers:
-            size *= int(np.prod([len(f.values or []) for f in self.levers]))
+            size *= math.prod(len(f.values or []) for f in self.levers)
         if size * self.replications > MAX_POINTS * 10 or size > MAX_POINTS:
             raise ValueError(
                 f"`design`: {size} points x {self.replications} replications is too large;"

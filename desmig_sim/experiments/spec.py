@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from desmig_sim.config.files import read_input_file
 from desmig_sim.config.outcomes import GROUPS, POOLED
 from desmig_sim.config.scenario import Scenario, explain_validation_error, load_scenario, scenario_from_dict
 from desmig_sim.core.calendar import format_year_month, parse_year_month
@@ -89,8 +89,8 @@ class Experiment:
 
     def point_values(self, point: int) -> dict[str, Any]:
         """The factor values of one design point, by path."""
-        row = self.design.loc[point]
-        return {path: _plain(row[path]) for path in self.design.columns}
+        # Cell by cell: a row of mixed columns would turn an integer setting into a float.
+        return {path: _plain(self.design.at[point, path]) for path in self.design.columns}
 
     def scenario_at(self, point: int) -> Scenario:
         """The validated scenario of one design point."""
@@ -285,15 +285,7 @@ def load_experiment(path: str | Path) -> Experiment:
     if not candidate.exists() and not candidate.suffix:
         shipped = EXPERIMENT_DIR / f"{candidate.name}.toml"
         candidate = shipped if shipped.exists() else candidate
-    if not candidate.is_file():
-        raise ExperimentError(str(candidate), "does not exist; allowed: the path of an experiment TOML file")
-    try:
-        text = candidate.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(str(candidate), f"is not valid TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(str(candidate), f"cannot be read: {exc}") from None
+    text, data = read_input_file(candidate, ExperimentError)
     return _build(data, candidate, text)
 
 

@@ -282,6 +282,7 @@ def test_cli_writes_a_consistent_comparison(tmp_path, capsys):
         "forest.png",
         "differences_over_time.png",
         "manifest.json",
+        "groups.csv",  # the world has neighbours: programme villages and neighbours apart
     }
     written = {p.name for p in out.iterdir()}
     assert written == expected, f"compare should write {sorted(expected)}, wrote {sorted(written)}"

@@ -111,12 +111,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> None:
     """Print each policy's key outcomes at each horizon, and the replications needed if asked for."""
+    where = "" if comparison.headline == "ALL" else ", programme villages (PROGRAMME rows)"
     for policy in comparison.policies:
         for h in comparison.horizon_points[policy]:
             table = Table(
                 title=(
                     f"{policy} vs {comparison.baseline}: {h.label.lower()} ({h.date}),"
-                    f" {comparison.replications} paired runs"
+                    f" {comparison.replications} paired runs{where}"
                 ),
                 title_justify="left",
             )

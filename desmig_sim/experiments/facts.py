@@ -59,6 +59,14 @@ def remittances_per_migrant_household(result: RunResult) -> float:
     return float(np.nanmean(per_household))
 
 
+def women_share_procedural(result: RunResult) -> float:
+    """Share of procedural departures of the run that are women."""
+    rows = _pooled(result)
+    return _ratio(
+        float(rows["departures_procedural_women"].sum()), float(rows["departures_procedural"].sum())
+    )
+
+
 def consumption_per_capita_2020(result: RunResult) -> float:
     """Mean consumption per person in 2020, IDR a month (nominal)."""
     rows = _pooled(result)
@@ -132,6 +140,16 @@ FACTS: tuple[StylisedFact, ...] = (
         "IDR/month",
         ("kobumi-2017-sumut-remittances", "databoks-2019-remittances"),
         remittances_per_migrant_household,
+    ),
+    StylisedFact(
+        "women_share_of_procedural_departures",
+        "share of procedural placements that are women (NTT 2023: 1,211 of 1,305)",
+        0.88,
+        0.97,
+        "share",
+        ("katongntt-2024-placements",),
+        women_share_procedural,
+        "hand-tuned",
     ),
     StylisedFact(
         "consumption_per_capita_2020",

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from desmig_sim.config.outcomes import CATALOGUE, GROUPS, KEY_OUTCOMES, POOLED, Outcome
+from desmig_sim.config.outcomes import CATALOGUE, GROUPS, KEY_OUTCOMES, POOLED, PROGRAMME_GROUP, Outcome
 from desmig_sim.config.scenario import Scenario
 from desmig_sim.core import stats
 from desmig_sim.experiments.horizons import END_OF_RUN, Horizon
@@ -236,6 +236,20 @@ class Comparison:
         """
         return self._horizon_rows(POOLED)
 
+    @property
+    def headline(self) -> str:
+        """The row the headline tables read: ``PROGRAMME`` when the world has neighbours, else ``ALL``.
+
+        With non-programme neighbours, ``ALL`` mixes villages the programme reaches with villages
+        it never reaches and halves its effects; the programme's own effect is that on ``PROGRAMME``.
+        """
+        return PROGRAMME_GROUP if PROGRAMME_GROUP in self.groups else POOLED
+
+    @cached_property
+    def headline_horizons(self) -> pd.DataFrame:
+        """:attr:`horizons` computed on the :attr:`headline` row (the key-outcome tables read it)."""
+        return self.horizons if self.headline == POOLED else self._horizon_rows(self.headline)
+
     @cached_property
     def by_group(self) -> pd.DataFrame:
         """:attr:`horizons` for ``ALL`` and each group row, with a ``group`` column first (spill-over).
@@ -276,8 +290,9 @@ class Comparison:
         """The policies' rows of :attr:`horizons` at a horizon for the key outcomes (in key order).
 
         Indexed by outcome column; the catalogue's :data:`~desmig_sim.config.outcomes.KEY_OUTCOMES`.
+        Computed on the :attr:`headline` row.
         """
-        table = self.horizons
+        table = self.headline_horizons
         rows = table[(table["role"] == "policy") & (table["horizon"] == horizon)].set_index("outcome")
         return rows.loc[[c for c in KEY_OUTCOMES if c in rows.index]]
 

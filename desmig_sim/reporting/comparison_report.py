@@ -98,9 +98,11 @@ def difference_cells(
     """Rows of text of one policy at one horizon.
 
     Each row: outcome with unit, baseline mean [10-90%], policy mean [10-90%], difference (CI),
-    share of runs better. A difference whose interval excludes zero is wrapped in ``bold``.
+    share of runs better. A difference whose interval excludes zero is wrapped in ``bold``. The
+    values are those of the comparison's headline row (:attr:`Comparison.headline`: the programme
+    villages when the world has neighbours).
     """
-    table = comparison.horizons
+    table = comparison.headline_horizons
     rows = table[(table["scenario"] == policy) & (table["horizon"] == horizon)]
     if key_only:
         rows = rows[rows["outcome"].isin(list(KEY_OUTCOMES))]
@@ -246,8 +248,13 @@ def report_markdown(comparison: Comparison, manifest: dict[str, Any], needed: pd
         f"# Scenario comparison: {policies} vs {c.baseline}",
         "",
         f"{c.replications} paired replications per scenario (root seed {c.root_seed}), {first} to {last}"
-        f" ({len(c.months)} months), outcomes pooled over the simulated villages."
-        f" Baseline: **{c.baseline}**.",
+        f" ({len(c.months)} months), outcomes pooled over "
+        + (
+            "the programme villages (`PROGRAMME` rows; their non-programme neighbours are reported apart)."
+            if c.headline != "ALL"
+            else "the simulated villages."
+        )
+        + f" Baseline: **{c.baseline}**.",
         "",
         _how_to_read(c),
     ]

@@ -1,0 +1,91 @@
+"""MkDocs hook: links between the repository's files become links between the site's pages.
+
+The site reads the repository's own files (``README.md``, ``CONTRIBUTING.md`` and ``CHANGELOG.md``
+are included into ``docs/``; see ``mkdocs.yml``), whose links are written for a reader of the
+repository. After the include-markdown plugin has rewritten them relative to the including page,
+a link that leaves ``docs/`` is turned into a link to the page that shows that file
+(``CONTRIBUTING.md`` -> ``contributing.md``) or, for a file the site does not show (a benchmark
+script's notes, a module), into its path as code, so that ``mkdocs build --strict`` checks every
+remaining link.
+
+Evidence grades written before a link (``[V] [key](references.md#key)``) are escaped: Python-Markdown,
+unlike CommonMark, reads ``[V] [key]`` as the reference link ``[V][key]`` and loses the link.
+
+``PENDING`` names pages that another change is writing: while such a page is absent from
+``docs/``, links to it are shown as plain text (logged); once it exists, its links are checked as
+any other. Keep that set empty when nothing is pending.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import event_priority
+
+log = logging.getLogger("mkdocs.hooks.links")
+
+#: Repository files shown as a page of the site, by their path in the repository.
+PAGES = {
+    "README.md": "index.md",
+    "CONTRIBUTING.md": "contributing.md",
+    "CHANGELOG.md": "changelog.md",
+}
+#: Pages (relative to ``docs/``) being written in another change; see the module docstring.
+PENDING = {"validation.md"}
+
+#: An inline Markdown link or image: ``[text](target)`` or ``![alt](target)``.
+LINK = re.compile(r"(?P<bang>!?)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+)\)")
+#: An evidence grade followed by a space and a link (see the module docstring).
+GRADE_BEFORE_LINK = re.compile(r"\[(V|D|M|UNVERIFIED)\](?= \[)")
+#: A fenced code block (its links are code, not links).
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+
+
+def _is_external(target: str) -> bool:
+    return target.startswith(("#", "/", "mailto:")) or "://" in target
+
+
+def rewrite_link(text: str, target: str, page_dir: str, docs_dir: Path) -> str | None:
+    """The replacement of one link, or None to keep it.
+
+    Args:
+        text: The link's text.
+        target: The link's target as written (relative to the page), possibly with ``#anchor``.
+        page_dir: The page's folder relative to ``docs/`` (``""`` for the top).
+        docs_dir: The site's source folder.
+    """
+    if _is_external(target):
+        return None
+    path, _, anchor = target.partition("#")
+    resolved = posixpath.normpath(posixpath.join(page_dir, path))
+    suffix = f"#{anchor}" if anchor else ""
+    if resolved.startswith("../"):
+        repo_path = resolved[3:]
+        if repo_path in PAGES:
+            page = posixpath.relpath(PAGES[repo_path], page_dir or ".")
+            return f"[{text}]({page}{suffix})"
+        return f"`{repo_path}`" if text.strip("`") == repo_path else f"{text} (`{repo_path}`)"
+    if resolved in PENDING and not (docs_dir / resolved).exists():
+        log.info("links: %s is not written yet; its link is shown as text", resolved)
+        return text
+    return None
+
+
+@event_priority(-50)  # after include-markdown has pulled in and re-based the top-level files
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Rewrite the page's links to repository files outside ``docs/`` (see the module docstring)."""
+    docs_dir = Path(config["docs_dir"])
+    page_dir = posixpath.dirname(page.file.src_uri)
+    fences = [(m.start(), m.end()) for m in FENCE.finditer(markdown)]
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("bang") or any(start <= match.start() < end for start, end in fences):
+            return match.group(0)
+        new = rewrite_link(match.group("text"), match.group("target"), page_dir, docs_dir)
+        return match.group(0) if new is None else new
+
+    return GRADE_BEFORE_LINK.sub(r"\\[\1\\]", LINK.sub(replace, markdown))

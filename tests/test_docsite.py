@@ -24,6 +24,15 @@ def _links_hook():
     return module
 
 
+def test_sphinx_roles_in_docstrings_show_as_code():
+    pytest.importorskip("griffe", reason="the [docs] extra is not installed")
+    spec = importlib.util.spec_from_file_location("docs_roles", DOCS / "_hooks" / "sphinx_roles.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = "See :func:`run`, :class:`~desmig_sim.model.agents.Household` and :mod:`desmig_sim.rules`."
+    assert module.strip_roles(text) == "See `run`, `Household` and `desmig_sim.rules`."
+
+
 def _site_env() -> dict[str, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
@@ -50,6 +59,20 @@ def test_links_to_repository_files_become_site_pages():
     assert rewrite("the notes", "../benchmarks/README.md", "", DOCS) == "the notes (`benchmarks/README.md`)"
     for kept in ("odd.md#31-implementation-details", "https://example.org/x.md", "#local"):
         assert rewrite("x", kept, "", DOCS) is None
+
+
+def test_lists_written_for_github_render_as_lists():
+    hook = _links_hook()
+    after_text = "Some text:\n- one\n- two\n"
+    assert hook.sane_lists(after_text) == "Some text:\n\n- one\n- two\n"
+    nested = "9. Item:\n   - a\n     more\n   - b\n10. Next\n"
+    assert hook.sane_lists(nested) == "9. Item:\n\n    - a\n      more\n    - b\n\n10. Next\n"
+    in_text = "9. Item\n   text:\n   - a\n"
+    assert hook.sane_lists(in_text) == "9. Item\n   text:\n\n    - a\n"
+    fenced = "```\ntext\n- not a list\n```\n"
+    assert hook.sane_lists(fenced) == fenced
+    already = "Text.\n\n- one\n  cont\n- two\n"
+    assert hook.sane_lists(already) == already
 
 
 def test_pending_pages_are_text_only_while_absent(tmp_path):
@@ -107,7 +130,8 @@ def test_a_broken_anchor_fails_the_strict_build(tmp_path):
     good = _mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert good.returncode == 0, good.stderr[-3000:]
     trace = tmp_path / "docs" / "trace.md"
-    trace.write_text(trace.read_text(encoding="utf-8") + "\n[gone](odd.md#no-such-section)\n", encoding="utf-8")
+    broken_link = "\n[gone](odd.md#no-such-section)\n"
+    trace.write_text(trace.read_text(encoding="utf-8") + broken_link, encoding="utf-8")
     broken = _mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert broken.returncode != 0
     assert "no-such-section" in broken.stderr

@@ -1,4 +1,6 @@
-"""MkDocs hook: links between the repository's files become links between the site's pages.
+"""MkDocs hook: the repository's Markdown, written for GitHub, rendered alike on the site.
+
+Links between the repository's files become links between the site's pages.
 
 The site reads the repository's own files (``README.md``, ``CONTRIBUTING.md`` and ``CHANGELOG.md``
 are included into ``docs/``; see ``mkdocs.yml``), whose links are written for a reader of the
@@ -10,6 +12,11 @@ remaining link.
 
 Evidence grades written before a link (``[V] [key](references.md#key)``) are escaped: Python-Markdown,
 unlike CommonMark, reads ``[V] [key]`` as the reference link ``[V][key]`` and loses the link.
+
+Lists are written as GitHub (CommonMark) reads them: a list may follow a paragraph line directly,
+and a list nested in an item's text may be indented by the item's marker width (1-3 spaces).
+Python-Markdown needs a blank line before a list and four spaces for nesting; ``sane_lists`` adds
+both, outside code fences, without changing the text.
 
 ``PENDING`` names pages that another change is writing: while such a page is absent from
 ``docs/``, links to it are shown as plain text (logged); once it exists, its links are checked as
@@ -45,6 +52,47 @@ GRADE_BEFORE_LINK = re.compile(r"\[(V|D|M|UNVERIFIED)\](?= \[)")
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
+#: The start of a list item: indent, marker.
+ITEM = re.compile(r"^(?P<indent> *)(?:[-*+]|\d+[.)]) ")
+
+
+def sane_lists(markdown: str) -> str:
+    """The Markdown with a blank line before each list that follows text, and nested lists at 4 spaces.
+
+    Args:
+        markdown: A page's Markdown, written for CommonMark (GitHub).
+    """
+    out: list[str] = []
+    fenced = False
+    shift = 0  # extra indent of the nested list being re-indented (0: none)
+    nested_indent = 0
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        indent = len(line) - len(line.lstrip(" "))
+        if shift and (not line.strip() or indent < nested_indent):
+            shift = 0
+            if line.strip():
+                out.append("")  # the nested list ends: the outer list or text goes on
+        item = None if fenced else ITEM.match(line)
+        previous = out[-1] if out else ""
+        if item and not shift and previous.strip():
+            previous_item = ITEM.match(previous)
+            previous_indent = len(previous) - len(previous.lstrip(" "))
+            # Where the previous line's text starts (after the marker, for an item).
+            text_indent = previous_item.end() if previous_item else previous_indent
+            if indent == 0 and not previous_item and previous_indent == 0:
+                if not previous.lstrip().startswith(("|", ">", "<")):
+                    out.append("")  # a list right after a paragraph line
+            elif 0 < indent < 4 and (
+                previous_indent < indent <= text_indent if previous_item else indent <= previous_indent
+            ):
+                out.append("")  # a list nested in an item's text, indented by the marker's width
+                shift, nested_indent = 4 - indent, indent
+        out.append(" " * shift + line if shift else line)
+    return "\n".join(out)
+
+
 def _is_external(target: str) -> bool:
     return target.startswith(("#", "/", "mailto:")) or "://" in target
 
@@ -77,7 +125,7 @@ def rewrite_link(text: str, target: str, page_dir: str, docs_dir: Path) -> str |
 
 @event_priority(-50)  # after include-markdown has pulled in and re-based the top-level files
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """Rewrite the page's links to repository files outside ``docs/`` (see the module docstring)."""
+    """Rewrite the page's links and lists for the site (see the module docstring)."""
     docs_dir = Path(config["docs_dir"])
     page_dir = posixpath.dirname(page.file.src_uri)
     fences = [(m.start(), m.end()) for m in FENCE.finditer(markdown)]
@@ -88,4 +136,4 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         new = rewrite_link(match.group("text"), match.group("target"), page_dir, docs_dir)
         return match.group(0) if new is None else new
 
-    return GRADE_BEFORE_LINK.sub(r"\\[\1\\]", LINK.sub(replace, markdown))
+    return sane_lists(GRADE_BEFORE_LINK.sub(r"\\[\1\\]", LINK.sub(replace, markdown)))

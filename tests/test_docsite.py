@@ -18,7 +18,7 @@ NOTEBOOKS = sorted((DOCS / "notebooks").glob("*.py"))
 
 def _links_hook():
     pytest.importorskip("mkdocs", reason="the [docs] extra is not installed")
-    spec = importlib.util.spec_from_file_location("docs_links_hook", DOCS / "_hooks" / "links.py")
+    spec = importlib.util.spec_from_file_location("docs_markdown_hook", DOCS / "_hooks" / "github_markdown.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

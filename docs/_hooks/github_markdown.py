@@ -33,7 +33,7 @@ from typing import Any
 
 from mkdocs.plugins import event_priority
 
-log = logging.getLogger("mkdocs.hooks.links")
+log = logging.getLogger("mkdocs.hooks.github_markdown")
 
 #: Repository files shown as a page of the site, by their path in the repository.
 PAGES = {
@@ -118,7 +118,7 @@ def rewrite_link(text: str, target: str, page_dir: str, docs_dir: Path) -> str |
             return f"[{text}]({page}{suffix})"
         return f"`{repo_path}`" if text.strip("`") == repo_path else f"{text} (`{repo_path}`)"
     if resolved in PENDING and not (docs_dir / resolved).exists():
-        log.info("links: %s is not written yet; its link is shown as text", resolved)
+        log.info("github_markdown: %s is not written yet; its link is shown as text", resolved)
         return text
     return None
 

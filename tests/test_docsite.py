@@ -16,19 +16,21 @@ DOCS = ROOT / "docs"
 NOTEBOOKS = sorted((DOCS / "notebooks").glob("*.py"))
 
 
-def _links_hook():
-    pytest.importorskip("mkdocs", reason="the [docs] extra is not installed")
-    spec = importlib.util.spec_from_file_location("docs_markdown_hook", DOCS / "_hooks" / "github_markdown.py")
+def _docs_module(name: str, needs: str):
+    """A module of ``docs/_hooks/`` (the site's build code), skipped without the [docs] extra."""
+    pytest.importorskip(needs, reason="the [docs] extra is not installed")
+    spec = importlib.util.spec_from_file_location(f"docs_hooks_{name}", DOCS / "_hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def _links_hook():
+    return _docs_module("github_markdown", needs="mkdocs")
+
+
 def test_sphinx_roles_in_docstrings_show_as_code():
-    pytest.importorskip("griffe", reason="the [docs] extra is not installed")
-    spec = importlib.util.spec_from_file_location("docs_roles", DOCS / "_hooks" / "sphinx_roles.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _docs_module("sphinx_roles", needs="griffe")
     text = "See :func:`run`, :class:`~desmig_sim.model.agents.Household` and :mod:`desmig_sim.rules`."
     assert module.strip_roles(text) == "See `run`, `Household` and `desmig_sim.rules`."
 

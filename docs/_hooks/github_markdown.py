@@ -10,7 +10,7 @@ a link that leaves ``docs/`` is turned into a link to the page that shows that f
 script's notes, a module), into its path as code, so that ``mkdocs build --strict`` checks every
 remaining link.
 
-Evidence grades written before a link (``[V] [key](references.md#key)``) are escaped: Python-Markdown,
+Evidence grades written before a link (``[V] [some-key](link)``) are escaped: Python-Markdown,
 unlike CommonMark, reads ``[V] [key]`` as the reference link ``[V][key]`` and loses the link.
 
 Lists are written as GitHub (CommonMark) reads them: a list may follow a paragraph line directly,

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint format docs golden bench bench-crn bench-sweep clean
+.PHONY: demo test test-fast lint format docs docs-site notebooks golden bench bench-crn bench-sweep clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ golden: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/desmig-sim docs
 
+## Execute the notebooks (docs/notebooks/*.py, Jupytext percent scripts) into docs/notebooks/*.ipynb
+## with their outputs; a failing cell fails the target.
+NOTEBOOKS := $(wildcard docs/notebooks/*.py)
+notebooks: $(STAMP)
+	$(BIN)/jupytext --to ipynb --execute $(NOTEBOOKS)
+
+## The documentation site (mkdocs.yml): the executed notebooks, then `mkdocs build --strict` into site/.
+docs-site: notebooks
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 ## Speed benchmarks (figures in benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
@@ -56,4 +66,4 @@ bench-sweep: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .ruff_cache
+	rm -rf $(VENV) results .pytest_cache .ruff_cache site .cache docs/notebooks/*.ipynb

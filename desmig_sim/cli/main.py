@@ -161,7 +161,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
     from desmig_sim.core.output import staged_directory, write_manifest, write_table
     from desmig_sim.core.provenance import environment, utc_now
     from desmig_sim.experiments.facts import baseline_facts
-    from desmig_sim.reporting.facts_report import facts_markdown
+    from desmig_sim.reporting.facts_report import facts_markdown, miss_text
     from desmig_sim.reporting.tables import format_number
 
     scenario = load_scenario(args.scenario)
@@ -197,7 +197,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
             f"{format_number(row.low, row.unit)} - {format_number(row.high, row.unit)}",
             format_number(row.mean, row.unit),
             "yes" if row.met else Text("no", style="bold red"),
-            "" if row.met else f"{format_number(row.miss, row.unit)} ({row.miss_relative:+.0%})",
+            "" if row.met else f"{miss_text(row.miss, row.unit)} ({row.miss_relative:+.1%})",
         )
     console.print(shown)
     console.print(line("Written to ", bold(out), " (stylised_facts.csv and .md, manifest.json)."))

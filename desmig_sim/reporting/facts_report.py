@@ -7,6 +7,14 @@ import pandas as pd
 from desmig_sim.reporting.tables import format_number
 
 
+def miss_text(miss: float, unit: str) -> str:
+    """How far a fact is missed, signed: shares to four decimals (small misses stay visible)."""
+    if unit in {"share", "index"}:
+        return f"{miss:+.4f}"
+    text = format_number(abs(miss), unit)
+    return text if text == "-" else ("+" if miss >= 0 else "−") + text
+
+
 def facts_markdown(table: pd.DataFrame, title: str) -> str:
     """A Markdown report of :func:`desmig_sim.experiments.facts.check_facts`.
 
@@ -28,7 +36,7 @@ def facts_markdown(table: pd.DataFrame, title: str) -> str:
         target = f"{format_number(row.low, unit)} – {format_number(row.high, unit)}"
         spread = f"{format_number(row.p10, unit)} – {format_number(row.p90, unit)}"
         model = f"{format_number(row.mean, unit)} ({spread})"
-        miss = "—" if row.met else f"{format_number(row.miss, unit)} ({row.miss_relative:+.0%})"
+        miss = "—" if row.met else f"{miss_text(row.miss, unit)} ({row.miss_relative:+.1%})"
         sources = ", ".join(f"[{k}](references.md#{k})" for k in row.sources.split(", "))
         lines.append(
             f"| {row.description} | {target} | {model} | {'yes' if row.met else '**no**'} | {miss}"

@@ -960,20 +960,29 @@ class TestConditions:
 class TestHarvestStore:
     def test_no_season_consumes_the_usual_share(self) -> None:
         income = np.array([1e6, 2e6])
-        got = budget.consumption_from_local_income(income, np.zeros(2), 0.03, 1.0)
-        np.testing.assert_array_equal(got, income * (1.0 - 0.03))
+        from_income, from_store = budget.consumption_from_local_income(income, np.zeros(2), 0.03, 1.0)
+        np.testing.assert_array_equal(from_income, income * (1.0 - 0.03))
+        np.testing.assert_array_equal(from_store, 0.0)
 
     def test_harvest_months_store_the_surplus(self) -> None:
-        got = budget.consumption_from_local_income(np.array([1e6]), np.array([0.0]), 0.0, 0.8)
-        assert got[0] == pytest.approx(0.8e6), "in a harvest month consumption follows the even income"
+        from_income, from_store = budget.consumption_from_local_income(
+            np.array([1e6]), np.array([0.0]), 0.0, 0.8
+        )
+        assert from_income[0] == pytest.approx(0.8e6), (
+            "in a harvest month consumption follows the even income"
+        )
+        assert from_store[0] == 0
 
     def test_lean_months_eat_from_the_store_as_far_as_it_holds(self) -> None:
         savings = np.array([1e6, 5e4, -1e5])
-        got = budget.consumption_from_local_income(np.full(3, 1e6), savings, 0.0, 1.2)
-        (
-            np.testing.assert_allclose(got, [1.2e6, 1.05e6, 1e6]),
-            ("the shortfall comes from savings, never beyond what is there"),
+        from_income, from_store = budget.consumption_from_local_income(np.full(3, 1e6), savings, 0.0, 1.2)
+        np.testing.assert_allclose(
+            from_income + from_store,
+            [1.2e6, 1.05e6, 1e6],
+            err_msg="the shortfall comes from savings, never beyond what is there",
         )
+        after = savings + (1e6 - from_income) - from_store
+        assert after[1] == 0 and after[0] > 0, "the store is emptied exactly, never overdrawn"
 
     def test_a_year_of_harvests_is_smoothed(self) -> None:
         """Over a year from January, the store never runs dry and consumption is flat."""
@@ -982,8 +991,11 @@ class TestHarvestStore:
             even = budget.farm_income_factor(month, 0.6, 0.0, 4, 0.0)
             seasonal = budget.farm_income_factor(month, 0.6, 0.3, 4, 0.0)
             income = 1e6 * seasonal
-            eaten = float(budget.consumption_from_local_income(income, savings, 0.03, even / seasonal))
-            savings += income - eaten
-            consumption.append(eaten)
+            from_income, from_store = budget.consumption_from_local_income(
+                income, savings, 0.03, even / seasonal
+            )
+            savings += income - float(from_income)
+            savings -= float(from_store)
+            consumption.append(float(from_income + from_store))
             assert savings >= -1e-6, f"the store is never overdrawn (month {month})"
         np.testing.assert_allclose(consumption, 0.97e6, rtol=1e-12)

@@ -104,10 +104,12 @@ def allocate_budgets(world: World) -> None:
     )
     members = np.flatnonzero(world.active_members()) if world.cooperatives.active.any() else None
     savings_before = hh.savings[members] if members is not None else None
-    hh.consumption[:] = budget_rules.consumption_from_local_income(
+    from_income, from_store = budget_rules.consumption_from_local_income(
         hh.local_income, hh.savings, inc.local_savings_rate, world.harvest_smoothing()
     )
-    hh.savings += hh.local_income - hh.consumption
+    hh.savings += hh.local_income - from_income
+    hh.savings -= from_store
+    np.add(from_income, from_store, out=hh.consumption)
     world.ledger.book(Flow.LOCAL_INCOME, hh.village, hh.local_income)
     receiving = np.flatnonzero(hh.remittances_received > 0)
     boost = world.effects.boost(Boost.PRODUCTIVE_SHARE, receiving)

@@ -163,12 +163,12 @@ class Household(agents.Household):
         member = cooperatives_open and self.is_active_member
         savings_before = self.savings
         # Local income is consumed, except a saved share; the harvest is stored for the lean months.
-        self.consumption = float(
-            budget_rules.consumption_from_local_income(
-                self.local_income, self.savings, inc.local_savings_rate, smoothing
-            )
+        from_income, from_store = budget_rules.consumption_from_local_income(
+            self.local_income, self.savings, inc.local_savings_rate, smoothing
         )
-        self.savings += self.local_income - self.consumption
+        self.savings += self.local_income - float(from_income)
+        self.savings -= float(from_store)
+        self.consumption = float(from_income) + float(from_store)
         ledger = m.world.ledger
         ledger.book_one(Flow.LOCAL_INCOME, self.village_index, self.local_income)
         self.productive_investment = 0.0

@@ -83,27 +83,34 @@ def consumption_from_local_income(
     savings: np.ndarray | float,
     savings_rate: float,
     smoothing: float,
-) -> np.ndarray:
-    """What a household consumes out of this month's local income when it smooths the harvest.
+) -> tuple[np.ndarray, np.ndarray]:
+    """What a household consumes this month out of local income and out of its harvest store.
 
     Households store the harvest (grain, cash) and eat from the store in the lean months, so their
     consumption follows the year's average farm income, not the month's: they plan to consume
     ``(1 - savings_rate) * local_income * smoothing``, where ``smoothing`` is the month's local
     income without the seasonal cycle over that with it. In harvest months (``smoothing <= 1``)
-    the surplus goes to savings; in lean months the shortfall comes out of savings, as far as they
-    are positive. With no season (``smoothing == 1``) this is ``(1 - savings_rate) * local_income``.
+    the surplus stays in savings; in lean months the shortfall is drawn from savings, as far as
+    they are positive. With no season (``smoothing == 1``) consumption is
+    ``(1 - savings_rate) * local_income``.
 
     Args:
         local_income: This month's local income.
         savings: Savings before this month's local income.
         savings_rate: Share of local income saved.
         smoothing: Local income without the season over local income with it, this month.
+
+    Returns:
+        ``(from_income, from_store)``: consumption paid out of this month's local income (the rest
+        of it is saved) and consumption drawn from savings (at most the positive savings).
+        Consumption is their sum; adding ``local_income - from_income`` to savings and then
+        taking ``from_store`` away never leaves savings below zero.
     """
     base = (1.0 - savings_rate) * np.asarray(local_income, dtype=float)
     planned = base * smoothing
     if smoothing <= 1.0:
-        return planned
-    return base + np.minimum(planned - base, np.maximum(savings, 0.0))
+        return planned, np.zeros_like(planned)
+    return base, np.minimum(planned - base, np.maximum(savings, 0.0))
 
 
 def consumption_gap(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from desmig_sim.cli.arguments import (
     ENGINE_CHOICES,
+    add_output_options,
     host,
     port,
     replication_count,
@@ -32,13 +33,18 @@ from desmig_sim.cli.sweep import add_sweep_commands
 from desmig_sim.cli.terminal import (
     EXIT_INTERRUPTED,
     bold,
+    configure,
     console,
     errors,
+    files_in,
     line,
     print_error,
+    print_json,
     progress_bar,
+    status,
 )
 from desmig_sim.core.errors import InputFileError
+from desmig_sim.core.preflight import check_output_folder
 from desmig_sim.core.version import __version__
 
 if TYPE_CHECKING:
@@ -105,11 +111,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from desmig_sim.reporting.plots import plot_scenarios
     from desmig_sim.reporting.tables import summary_table
 
+    out = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
+    check_output_folder(out, replace=True)
     scenario = load_scenario(args.scenario)
     if args.engine is not None:
         scenario = scenario.with_engine(args.engine)
     root = scenario.run.seed if args.seed is None else args.seed
-    out = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
     started = utc_now()
     clock = time.perf_counter()
     if args.replications > 1:
@@ -145,6 +152,20 @@ def cmd_run(args: argparse.Namespace) -> int:
             "scenario": scenario.to_dict(),
         }
         write_manifest(stage, manifest, files, lambda p: out / p.name)
+    if args.json:
+        print_json(
+            {
+                "command": "run",
+                "out": str(out),
+                "files": files_in(out),
+                "scenario": scenario.name,
+                "months": scenario.run.months,
+                "replications": len(seeds),
+                "seeds": seeds,
+                "seconds": round(elapsed, 3),
+                "end_of_horizon": summary.reset_index().to_dict(orient="records"),
+            }
+        )
     _show_summary(
         summary, f"{scenario.name}: end of horizon ({scenario.run.months} months, {len(seeds)} run(s))"
     )
@@ -164,10 +185,11 @@ def cmd_facts(args: argparse.Namespace) -> int:
     from desmig_sim.reporting.facts_report import facts_markdown, miss_text
     from desmig_sim.reporting.tables import format_number
 
-    scenario = load_scenario(args.scenario)
     out = Path(args.out)
+    check_output_folder(out, replace=True)
+    scenario = load_scenario(args.scenario)
     started = utc_now()
-    with console.status(line(f"{args.replications} runs of {scenario.name} ...")):
+    with status(line(f"{args.replications} runs of {scenario.name} ...")):
         table, results = baseline_facts(
             args.replications, workers=args.workers, scenario=scenario, seed=args.seed
         )
@@ -188,6 +210,19 @@ def cmd_facts(args: argparse.Namespace) -> int:
             "environment": environment(),
         }
         write_manifest(stage, manifest, files, lambda p: out / p.name)
+    if args.json:
+        print_json(
+            {
+                "command": "facts",
+                "out": str(out),
+                "files": files_in(out),
+                "scenario": scenario.name,
+                "replications": len(results),
+                "met": int(table["met"].sum()),
+                "facts": len(table),
+                "table": table.to_dict(orient="records"),
+            }
+        )
     shown = Table(title=title, title_justify="left")
     for column in ("Fact", "Target", "Model mean", "Met", "Miss"):
         shown.add_column(column)
@@ -333,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=ENGINE_CHOICES,
         help="vectorised (fast) or reference (per-agent Python, slow; same results); overrides run.engine",
     )
+    add_output_options(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="baseline vs full programme on paired seeds, with a plot")
@@ -341,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
+    add_output_options(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser(
@@ -367,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the replications needed for a 95%% CI of the difference this wide (repeatable)",
     )
     p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
+    add_output_options(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(
@@ -379,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
     p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     p.add_argument("--out", default="results/facts", help="output folder (default results/facts)")
+    add_output_options(p)
     p.set_defaults(func=cmd_facts)
 
     p = sub.add_parser(
@@ -414,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``desmig-sim`` command."""
     args = build_parser().parse_args(argv)
+    configure(quiet=getattr(args, "quiet", False), as_json=getattr(args, "json", False))
     try:
         return args.func(args)
     except InputFileError as exc:

@@ -287,9 +287,11 @@ class DaskExecutor:
                 cluster.close()
 
 
-def make_executor(
-    name: str, workers: int | None = None, scheduler: str | None = None
-) -> SerialExecutor | ProcessExecutor | DaskExecutor:
+#: Any of the executors (they share ``results``, ``describe``, ``name`` and ``workers``).
+Executor = SerialExecutor | ProcessExecutor | DaskExecutor
+
+
+def make_executor(name: str, workers: int | None = None, scheduler: str | None = None) -> Executor:
     """The executor called ``name`` (serial, process, dask); ``workers`` defaults to the CPU count."""
     count = workers or os.cpu_count() or 1
     if name == "serial":

@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -454,16 +457,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``desmig-sim`` command."""
     args = build_parser().parse_args(argv)
     configure(quiet=getattr(args, "quiet", False), as_json=getattr(args, "json", False))
+    with _ctrl_c_noted() as noted:
+        try:
+            return args.func(args)
+        except InputFileError as exc:
+            return print_error(exc)
+        except KeyboardInterrupt:
+            return _interrupted()
+        except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        except Exception:
+            # Ctrl-C inside an extension module (e.g. while DuckDB loads) can surface as another
+            # error: after a Ctrl-C, every error is the interruption.
+            if noted:
+                return _interrupted()
+            raise
+
+
+def _interrupted() -> int:
+    errors.print("interrupted: nothing was written.", highlight=False, soft_wrap=True)
+    return EXIT_INTERRUPTED
+
+
+@contextmanager
+def _ctrl_c_noted() -> Iterator[list[bool]]:
+    """Note Ctrl-C (SIGINT) while a command runs (it still raises KeyboardInterrupt).
+
+    Yields:
+        A list that holds ``True`` once SIGINT came.
+    """
+    noted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        noted.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
     try:
-        return args.func(args)
-    except InputFileError as exc:
-        return print_error(exc)
-    except KeyboardInterrupt:
-        errors.print("interrupted: nothing was written.")
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":

@@ -145,7 +145,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _interrupted(args: argparse.Namespace) -> None:
-    errors.print(f"interrupted: finished runs are stored in {args.out}; run the same command to resume.")
+    errors.print(
+        f"interrupted: finished runs are stored in {args.out}; run the same command to resume.",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:

@@ -46,19 +46,36 @@ _show_progress = True
 def configure(*, quiet: bool = False, as_json: bool = False) -> None:
     """Set what a command prints: ``quiet`` or ``as_json`` silence tables and progress (not errors).
 
-    The library's log messages (``logging``, logger ``desmig_sim``) go to standard error: warnings
-    always, information too unless quiet.
+    The library's log messages (``logging``, logger ``desmig_sim``) of level warning and above go
+    to standard error.
     """
     global _show_progress
     silent = quiet or as_json
     console.quiet = silent
     _show_progress = not silent
     logger = logging.getLogger("desmig_sim")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _StandardError) for h in logger.handlers):
+        handler = _StandardError()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
+    for handler in logger.handlers:
+        if isinstance(handler, _StandardError):
+            handler.setLevel(logging.WARNING)
+
+
+class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """A log handler writing to whatever ``sys.stderr`` is when a message comes (not when made)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 def progress_shown() -> bool:

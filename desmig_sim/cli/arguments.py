@@ -7,6 +7,8 @@ import re
 
 from desmig_sim.config.outcomes import OUTCOMES
 from desmig_sim.core.calendar import YEAR_MONTH_PATTERN
+from desmig_sim.core.errors import SchedulerError
+from desmig_sim.core.preflight import parse_scheduler
 
 # The choices `--help` shows, spelled here so that building the parser imports neither pydantic nor
 # the model (tests/test_cli.py checks they equal config.scenario.ENGINES and experiments.executors.EXECUTORS).
@@ -102,3 +104,24 @@ def year_month(text: str) -> str:
     if not re.match(YEAR_MONTH_PATTERN, text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a month: use YYYY-MM, e.g. 2020-08")
     return text
+
+
+def scheduler(text: str) -> str:
+    """A Dask scheduler address, ``tcp://HOST:PORT`` (whether it answers is checked before the sweep)."""
+    try:
+        parse_scheduler(text)
+    except SchedulerError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} {exc.detail}") from None
+    return text
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    """``--quiet`` and ``--json`` of the commands that run simulations."""
+    p.add_argument(
+        "--quiet", "-q", action="store_true", help="print nothing but errors (no progress, no tables)"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON summary on standard output (files written, key figures); nothing else",
+    )

@@ -21,12 +21,15 @@ from desmig_sim.cli.terminal import (
     bold,
     console,
     errors,
+    files_in,
     line,
     print_error,
+    print_json,
     progress_bar,
 )
 from desmig_sim.config.scenario import SCENARIO_DIR
 from desmig_sim.core.output import write_table
+from desmig_sim.core.preflight import check_output_folder
 from desmig_sim.experiments.comparison import Comparison, compare
 from desmig_sim.experiments.horizons import HorizonError
 from desmig_sim.reporting.comparison_report import difference_cells, write_comparison
@@ -77,12 +80,13 @@ def _compare_with_progress(
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Baseline against the full programme on the same seeds: paired comparison, table and plots."""
+    out = Path(args.out)
+    check_output_folder(out, replace=True)
     comparison = _compare_with_progress(
         [SCENARIO_DIR / "baseline.toml", SCENARIO_DIR / "full_program.toml"],
         args.replications,
         seed=args.seed,
     )
-    out = Path(args.out)
 
     def demo_files(stage: Path) -> list[Path]:
         files = write_table(comparison.timeseries(), stage, "timeseries", parquet=False)
@@ -92,6 +96,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return files
 
     write_comparison(comparison, out, targets={}, argv=sys.argv, command="demo", extra=demo_files)
+    if args.json:
+        _json_summary(comparison, "demo", out)
     _show_comparison(comparison, None)
     console.print(
         line(
@@ -107,6 +113,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _json_summary(comparison: Comparison, command: str, out: Path) -> None:
+    """``--json``: the files written and each policy's key outcomes at the end of the run."""
+    rows = comparison.key_outcomes_at().reset_index()
+    kept = ["scenario", "outcome", "unit", "baseline_mean", "mean", "diff_mean", "diff_low", "diff_high"]
+    print_json(
+        {
+            "command": command,
+            "out": str(out),
+            "files": files_in(out),
+            "baseline": comparison.baseline,
+            "policies": list(comparison.policies),
+            "replications": comparison.replications,
+            "villages": comparison.headline,
+            "end_of_run": rows[[c for c in kept if c in rows.columns]].to_dict(orient="records"),
+            "seconds": comparison.provenance.get("wall_seconds"),
+        }
+    )
 
 
 def _show_comparison(comparison: Comparison, needed: pd.DataFrame | None) -> None:
@@ -164,6 +189,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             soft_wrap=True,
         )
         return EXIT_BAD_INPUT
+    check_output_folder(args.out, replace=True)
     try:
         comparison = _compare_with_progress(
             args.scenarios,
@@ -176,6 +202,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except HorizonError as exc:
         return print_error(exc)
     out = write_comparison(comparison, args.out, targets=targets, argv=sys.argv)
+    if args.json:
+        _json_summary(comparison, "compare", out)
     _show_comparison(comparison, comparison.replications_table(targets) if targets else None)
     seconds = comparison.provenance["wall_seconds"]
     console.print(

@@ -12,14 +12,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desmig_sim.cli.arguments import (
     ENGINE_CHOICES,
+    add_output_options,
     host,
     port,
     replication_count,
@@ -32,13 +36,18 @@ from desmig_sim.cli.sweep import add_sweep_commands
 from desmig_sim.cli.terminal import (
     EXIT_INTERRUPTED,
     bold,
+    configure,
     console,
     errors,
+    files_in,
     line,
     print_error,
+    print_json,
     progress_bar,
+    status,
 )
 from desmig_sim.core.errors import InputFileError
+from desmig_sim.core.preflight import check_output_folder
 from desmig_sim.core.version import __version__
 
 if TYPE_CHECKING:
@@ -105,11 +114,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from desmig_sim.reporting.plots import plot_scenarios
     from desmig_sim.reporting.tables import summary_table
 
+    out = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
+    check_output_folder(out, replace=True)
     scenario = load_scenario(args.scenario)
     if args.engine is not None:
         scenario = scenario.with_engine(args.engine)
     root = scenario.run.seed if args.seed is None else args.seed
-    out = Path(args.out) if args.out else Path("results") / Path(args.scenario).stem
     started = utc_now()
     clock = time.perf_counter()
     if args.replications > 1:
@@ -145,6 +155,20 @@ def cmd_run(args: argparse.Namespace) -> int:
             "scenario": scenario.to_dict(),
         }
         write_manifest(stage, manifest, files, lambda p: out / p.name)
+    if args.json:
+        print_json(
+            {
+                "command": "run",
+                "out": str(out),
+                "files": files_in(out),
+                "scenario": scenario.name,
+                "months": scenario.run.months,
+                "replications": len(seeds),
+                "seeds": seeds,
+                "seconds": round(elapsed, 3),
+                "end_of_horizon": summary.reset_index().to_dict(orient="records"),
+            }
+        )
     _show_summary(
         summary, f"{scenario.name}: end of horizon ({scenario.run.months} months, {len(seeds)} run(s))"
     )
@@ -164,10 +188,11 @@ def cmd_facts(args: argparse.Namespace) -> int:
     from desmig_sim.reporting.facts_report import facts_markdown, miss_text
     from desmig_sim.reporting.tables import format_number
 
-    scenario = load_scenario(args.scenario)
     out = Path(args.out)
+    check_output_folder(out, replace=True)
+    scenario = load_scenario(args.scenario)
     started = utc_now()
-    with console.status(line(f"{args.replications} runs of {scenario.name} ...")):
+    with status(line(f"{args.replications} runs of {scenario.name} ...")):
         table, results = baseline_facts(
             args.replications, workers=args.workers, scenario=scenario, seed=args.seed
         )
@@ -188,6 +213,19 @@ def cmd_facts(args: argparse.Namespace) -> int:
             "environment": environment(),
         }
         write_manifest(stage, manifest, files, lambda p: out / p.name)
+    if args.json:
+        print_json(
+            {
+                "command": "facts",
+                "out": str(out),
+                "files": files_in(out),
+                "scenario": scenario.name,
+                "replications": len(results),
+                "met": int(table["met"].sum()),
+                "facts": len(table),
+                "table": table.to_dict(orient="records"),
+            }
+        )
     shown = Table(title=title, title_justify="left")
     for column in ("Fact", "Target", "Model mean", "Met", "Miss"):
         shown.add_column(column)
@@ -333,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=ENGINE_CHOICES,
         help="vectorised (fast) or reference (per-agent Python, slow; same results); overrides run.engine",
     )
+    add_output_options(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="baseline vs full programme on paired seeds, with a plot")
@@ -341,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=seed, help="root seed (default: the baseline's run.seed)")
     p.add_argument("--out", default="results/demo", help="output folder (default results/demo)")
+    add_output_options(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser(
@@ -367,6 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the replications needed for a 95%% CI of the difference this wide (repeatable)",
     )
     p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
+    add_output_options(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(
@@ -379,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=seed, help="root seed (default: the scenario's run.seed)")
     p.add_argument("--workers", type=worker_count, default=1, help="worker processes (default 1)")
     p.add_argument("--out", default="results/facts", help="output folder (default results/facts)")
+    add_output_options(p)
     p.set_defaults(func=cmd_facts)
 
     p = sub.add_parser(
@@ -414,16 +456,51 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``desmig-sim`` command."""
     args = build_parser().parse_args(argv)
+    configure(quiet=getattr(args, "quiet", False), as_json=getattr(args, "json", False))
+    with _ctrl_c_noted() as noted:
+        try:
+            return args.func(args)
+        except InputFileError as exc:
+            return print_error(exc)
+        except KeyboardInterrupt:
+            return _interrupted()
+        except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+        except Exception:
+            # Ctrl-C inside an extension module (e.g. while DuckDB loads) can surface as another
+            # error: after a Ctrl-C, every error is the interruption.
+            if noted:
+                return _interrupted()
+            raise
+
+
+def _interrupted() -> int:
+    errors.print("interrupted: nothing was written.", highlight=False, soft_wrap=True)
+    return EXIT_INTERRUPTED
+
+
+@contextmanager
+def _ctrl_c_noted() -> Iterator[list[bool]]:
+    """Note Ctrl-C (SIGINT) while a command runs (it still raises KeyboardInterrupt).
+
+    Yields:
+        A list that holds ``True`` once SIGINT came.
+    """
+    noted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        noted.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
     try:
-        return args.func(args)
-    except InputFileError as exc:
-        return print_error(exc)
-    except KeyboardInterrupt:
-        errors.print("interrupted: nothing was written.")
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. `| head`)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":

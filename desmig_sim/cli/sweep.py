@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from desmig_sim.cli.arguments import EXECUTOR_CHOICES, positive_int, replication_count, worker_count
+from desmig_sim.cli.arguments import (
+    EXECUTOR_CHOICES,
+    add_output_options,
+    positive_int,
+    replication_count,
+    scheduler,
+    worker_count,
+)
 from desmig_sim.cli.terminal import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
@@ -20,9 +27,12 @@ from desmig_sim.cli.terminal import (
     bold,
     console,
     errors,
+    files_in,
     line,
+    print_json,
     progress_bar,
 )
+from desmig_sim.core.preflight import check_output_folder, check_scheduler
 
 if TYPE_CHECKING:
     from desmig_sim.experiments.spec import Experiment
@@ -43,9 +53,13 @@ def _experiment(args: argparse.Namespace) -> Experiment:
 
 
 def _bad_executor(args: argparse.Namespace) -> bool:
+    """Refuse ``--scheduler`` without Dask; check ``--out`` and the scheduler before any work."""
     if args.scheduler and args.executor != "dask":
         errors.print(f"error: --scheduler needs --executor dask (not {args.executor})", highlight=False)
         return True
+    check_output_folder(args.out, replace=False)
+    if args.scheduler:
+        check_scheduler(args.scheduler)
     return False
 
 
@@ -71,8 +85,24 @@ def _sweep_with_progress(experiment: Experiment, args: argparse.Namespace) -> Sw
         )
 
 
-def _summary(report: SweepReport) -> int:
+def _summary(report: SweepReport, as_json: bool = False) -> int:
     from rich.table import Table
+
+    if as_json:
+        print_json(
+            {
+                "command": "sweep",
+                "out": str(report.out),
+                "total": report.total,
+                "done": report.done,
+                "failed": report.failed,
+                "skipped": report.skipped,
+                "complete": report.skipped + report.done == report.total,
+                "seconds": round(report.seconds, 3),
+                "executor": report.executor,
+                "failures": [list(f) for f in report.failures],
+            }
+        )
 
     table = Table(title=f"Sweep {report.out}", title_justify="left")
     for header in ("runs", "done now", "failed", "skipped (already stored)", "time", "executor"):
@@ -111,11 +141,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _interrupted(args)
         return EXIT_INTERRUPTED
-    return _summary(report)
+    return _summary(report, args.json)
 
 
 def _interrupted(args: argparse.Namespace) -> None:
-    errors.print(f"interrupted: finished runs are stored in {args.out}; run the same command to resume.")
+    errors.print(
+        f"interrupted: finished runs are stored in {args.out}; run the same command to resume.",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -127,14 +161,25 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     if _bad_executor(args):
         return EXIT_BAD_INPUT
+    check_output_folder(Path(args.out) / "sensitivity", replace=True)
     experiment = _experiment(args)
     check_design(experiment)
     try:
-        status = _summary(_sweep_with_progress(experiment, args))
+        status = _summary(_sweep_with_progress(experiment, args), as_json=False)
     except KeyboardInterrupt:
         _interrupted(args)
         return EXIT_INTERRUPTED
     frame = write_sensitivity(experiment, results(args.out), Path(args.out))
+    if args.json:
+        print_json(
+            {
+                "command": "sensitivity",
+                "out": str(Path(args.out) / "sensitivity"),
+                "files": files_in(Path(args.out) / "sensitivity"),
+                "runs_failed": status == EXIT_RUNS_FAILED,
+                "indices": frame.to_dict(orient="records"),
+            }
+        )
     shown = ["S1", "ST"] if "ST" in frame.columns else ["mu_star", "sigma"]
     table = Table(title=f"{experiment.name}: sensitivity ({', '.join(shown)})", title_justify="left")
     for header in ("outcome", "factor", *shown):
@@ -150,6 +195,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export a sweep's tidy tables and manifest as CSV or Parquet."""
     from desmig_sim.experiments.sweeps import export
 
+    check_output_folder(args.to if args.to is not None else Path(args.folder) / "export", replace=True)
     target = export(args.folder, args.format, args.to)
     console.print(line("Exported to ", bold(target), "."))
     return 0
@@ -165,8 +211,11 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         "--executor", choices=EXECUTOR_CHOICES, default="serial", help="where runs execute (default serial)"
     )
     p.add_argument("--workers", type=worker_count, help="worker processes (default: CPU count)")
-    p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument(
+        "--scheduler", type=scheduler, help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
+    )
     p.add_argument("--restart", action="store_true", help="discard the runs stored in --out and start again")
+    add_output_options(p)
     quick = p.add_argument_group("reduced form (quick checks; a different experiment hash)")
     quick.add_argument("--months", type=positive_int, help="run window in months")
     quick.add_argument("--villages", type=positive_int, help="keep the first N villages")

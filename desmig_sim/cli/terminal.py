@@ -1,7 +1,9 @@
 """What every command shares on the terminal: the consoles, the progress bar, errors and exit codes.
 
 Tables go to standard output (:data:`console`); progress bars and error messages go to standard
-error (:data:`errors`), so that output piped into a file stays clean.
+error (:data:`errors`), so that output piped into a file stays clean. Progress bars and spinners
+are drawn only when standard error is a terminal (never into a pipe or a log file), and never with
+``--quiet`` or ``--json`` (:func:`configure`), which also silence the tables; errors always print.
 
 Both consoles print text literally (``markup=False, emoji=False``): a scenario named
 ``"[bold]x[/]"``, ``"a [b"`` or ``"Desa :smile:"`` prints as it is written, in tables, titles,
@@ -12,8 +14,12 @@ inside (escaping markup fails on a trailing backslash).
 
 from __future__ import annotations
 
+import json
+import logging
 import sys
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -33,6 +39,79 @@ console = Console(width=None if sys.stdout.isatty() else 120, markup=False, emoj
 errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120, markup=False, emoji=False)
 
 
+#: Whether progress bars and spinners may be drawn (off with ``--quiet`` and ``--json``).
+_show_progress = True
+
+
+def configure(*, quiet: bool = False, as_json: bool = False) -> None:
+    """Set what a command prints: ``quiet`` or ``as_json`` silence tables and progress (not errors).
+
+    The library's log messages (``logging``, logger ``desmig_sim``) of level warning and above go
+    to standard error.
+    """
+    global _show_progress
+    silent = quiet or as_json
+    console.quiet = silent
+    _show_progress = not silent
+    logger = logging.getLogger("desmig_sim")
+    if not any(isinstance(h, _StandardError) for h in logger.handlers):
+        handler = _StandardError()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+    for handler in logger.handlers:
+        if isinstance(handler, _StandardError):
+            handler.setLevel(logging.WARNING)
+
+
+class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """A log handler writing to whatever ``sys.stderr`` is when a message comes (not when made)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def progress_shown() -> bool:
+    """Whether progress is drawn: on a terminal, and not ``--quiet`` or ``--json``."""
+    return _show_progress and errors.is_terminal
+
+
+def print_json(summary: dict[str, Any]) -> None:
+    """Print one machine-readable JSON object (``--json``) on standard output."""
+    sys.stdout.write(json.dumps(_finite(summary), default=str, allow_nan=False) + "\n")
+    sys.stdout.flush()
+
+
+def files_in(folder: Path) -> list[str]:
+    """The names of the files in an output folder, sorted (for a ``--json`` summary)."""
+    return sorted(p.name for p in Path(folder).iterdir() if p.is_file())
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as ``null`` (JSON has neither), numpy numbers as Python's."""
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value
+
+
+def status(text: str | Text) -> AbstractContextManager[Any]:
+    """A spinner with ``text`` on standard error while a block runs (only where progress is shown)."""
+    return errors.status(text) if progress_shown() else nullcontext()
+
+
 def bold(value: object) -> Text:
     """User text (a name, a path) in bold, printed as it is written (its brackets are not markup)."""
     return Text(str(value), style="bold")
@@ -44,7 +123,10 @@ def line(*parts: str | Text) -> Text:
 
 
 def progress_bar() -> Progress:
-    """A progress bar on standard error: description, bar, runs done of all, time taken and left."""
+    """A progress bar on standard error: description, bar, runs done of all, time taken and left.
+
+    Disabled (draws nothing) unless :func:`progress_shown`.
+    """
     from rich.progress import (  # only when there is work to show: `--help` stays fast
         BarColumn,
         MofNCompleteColumn,
@@ -62,6 +144,7 @@ def progress_bar() -> Progress:
         TextColumn("ETA"),
         TimeRemainingColumn(),
         console=errors,
+        disable=not progress_shown(),
     )
 
 

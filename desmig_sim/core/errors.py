@@ -29,3 +29,11 @@ class ScenarioError(InputFileError):
 
 class ExperimentError(InputFileError):
     """An experiment file (or the sweep folder it is resumed into) is not valid."""
+
+
+class OutputFolderError(InputFileError):
+    """An output folder (``--out``, ``--to``) cannot be written, or is not ours to replace."""
+
+
+class SchedulerError(InputFileError):
+    """A Dask scheduler address (``--scheduler``) is malformed or cannot be reached."""

@@ -1,12 +1,14 @@
 """Writing results: tables and manifests, all-or-nothing.
 
-Files are first written into a hidden sibling folder and moved into place only when every file is
-complete, so an interrupted or failed command never leaves half-written results behind.
+Files are first written into a hidden sibling folder, which replaces the output folder only when
+every file is complete, so an interrupted or failed command never leaves half-written results
+behind, and a rewritten folder holds no stale file of an earlier command.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -15,7 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from desmig_sim.core.preflight import check_output_folder
 from desmig_sim.core.provenance import write_json
+
+logger = logging.getLogger(__name__)
 
 
 def file_sha256(path: Path) -> str:
@@ -29,12 +34,21 @@ def file_sha256(path: Path) -> str:
 
 @contextmanager
 def staged_directory(out: Path) -> Iterator[Path]:
-    """A staging folder whose files move into ``out`` only if the block completes.
+    """A staging folder that replaces ``out`` as a whole only if the block completes.
+
+    The files are written into a hidden sibling folder; at the end the old ``out`` (if any) is
+    renamed aside, the staging folder renamed to ``out`` and the old one deleted, so ``out`` holds
+    either the old results or the new ones, never a mix and no stale file. ``out`` is checked first
+    (:func:`~desmig_sim.core.preflight.check_output_folder`): a folder holding files desmig-sim did
+    not write is never replaced.
 
     Yields:
         The staging folder to write into.
+
+    Raises:
+        OutputFolderError: If ``out`` cannot be written or is not ours to replace.
     """
-    out = Path(out)
+    out = check_output_folder(out, replace=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
@@ -44,10 +58,14 @@ def staged_directory(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    out.mkdir(parents=True, exist_ok=True)
-    for item in sorted(stage.iterdir()):
-        os.replace(item, out / item.name)
-    stage.rmdir()
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.is_dir() and not out.is_symlink():
+        os.replace(out, old)
+    elif out.is_symlink():
+        out.unlink()
+    os.replace(stage, out)
+    shutil.rmtree(old, ignore_errors=True)
+    logger.debug("wrote %s", out)
 
 
 def write_table(frame: pd.DataFrame, folder: Path, stem: str, parquet: bool = True) -> list[Path]:

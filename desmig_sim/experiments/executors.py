@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import signal
 import socket
 import threading
 import time
@@ -212,14 +213,49 @@ class ProcessExecutor:
             initargs=(payload, os.getpid()),
         )
         try:
-            with _one_thread_per_worker():  # workers start at the first submits and inherit this
+            # Workers start at the first submits and inherit these (one thread; Ctrl-C left to us).
+            with _one_thread_per_worker(), _sigint_ignored_by_children():
                 pending = {pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks(tasks, self.workers)}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     yield future.result()
+        except KeyboardInterrupt:
+            for process in list((pool._processes or {}).values()):  # they ignore SIGINT: end them
+                process.terminate()
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """Ignore SIGINT while worker processes start, so that they inherit "ignore".
+
+    Ctrl-C sends SIGINT to the whole process group: the sweep process handles it (one line, the
+    store kept) and ends its workers; workers that handled it themselves would each print a
+    traceback. The cost: a Ctrl-C during the few seconds a local cluster takes to start is
+    ignored (blocking the signal instead does not reach the workers, which Dask starts from its
+    own threads). Only in the main thread, where Python handles signals.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _quiet_dask_logs() -> None:
+    """Silence the cluster's loggers after Ctrl-C.
+
+    Its threads log the operations cut short (with tracebacks); the
+    sweep's one line says what happened and that the finished runs are stored.
+    """
+    for name in ("distributed", "tornado", "asyncio"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 @dataclass
@@ -249,20 +285,27 @@ class DaskExecutor:
         require("distributed", "distributed", "the Dask executor")
         from distributed import Client, LocalCluster, as_completed
 
-        cluster = None
-        if self.scheduler is None:
-            cluster = LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+        cluster = client = None
         try:
+            if self.scheduler is None:
+                with _sigint_ignored_by_children():
+                    cluster = LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
             client = Client(cluster if cluster is not None else self.scheduler, timeout="30s")
-        except (OSError, TimeoutError) as exc:
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                _quiet_dask_logs()
+            if client is not None:
+                client.close()
             if cluster is not None:
                 cluster.close()
+            if not isinstance(exc, OSError | TimeoutError):
+                raise
             raise ExperimentError(
                 str(self.scheduler),
                 f"cannot reach the Dask scheduler ({exc}); allowed: the address of a running scheduler,"
@@ -281,15 +324,20 @@ class DaskExecutor:
                 records = future.result()
                 future.release()
                 yield records
+        except KeyboardInterrupt:
+            _quiet_dask_logs()
+            raise
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
 
 
-def make_executor(
-    name: str, workers: int | None = None, scheduler: str | None = None
-) -> SerialExecutor | ProcessExecutor | DaskExecutor:
+#: Any of the executors (they share ``results``, ``describe``, ``name`` and ``workers``).
+Executor = SerialExecutor | ProcessExecutor | DaskExecutor
+
+
+def make_executor(name: str, workers: int | None = None, scheduler: str | None = None) -> Executor:
     """The executor called ``name`` (serial, process, dask); ``workers`` defaults to the CPU count."""
     count = workers or os.cpu_count() or 1
     if name == "serial":

@@ -90,6 +90,12 @@ def indices(experiment: Experiment, table: pd.DataFrame) -> pd.DataFrame:
     from SALib.analyze import morris, sobol
 
     kind = check_design(experiment)
+    if table.empty:
+        raise ExperimentError(
+            str(experiment.path),
+            "its sweep has no successful run to analyse (every run failed or none ran; the errors are"
+            " in the store: `desmig-sim export FOLDER`); allowed: fix the cause and run the sweep again",
+        )
     factors = experiment.factors
     problem = salib_problem([f.space() for f in factors])
     seed = experiment.spec.seed if experiment.spec.design.seed is None else experiment.spec.design.seed

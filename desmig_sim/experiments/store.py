@@ -10,14 +10,22 @@ Layout of ``<out>/store.duckdb``:
   finished.
 
 A run's registry row and its outcome values are written in one transaction, so a sweep killed at
-any moment (even ``kill -9``) leaves only whole runs behind, and a restarted sweep skips them.
+any moment (even ``kill -9``) leaves only whole runs behind, and a restarted sweep skips them. A
+new store is made with its tables in a temporary file renamed into place, so a sweep stopped in its
+first second leaves either no store or one that a resume opens.
+
+One process writes to a sweep folder at a time: :func:`sweep_lock` holds an exclusive lock on
+``<out>/.sweep.lock`` for the whole sweep (``--restart`` included), so a second sweep into the same
+folder is refused instead of discarding or interleaving the first one's runs.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +35,14 @@ import pandas as pd
 
 from desmig_sim.core.errors import ExperimentError
 
+try:  # POSIX; elsewhere DuckDB's own file lock is the only guard
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 STORE_FILE = "store.duckdb"
+LOCK_FILE = ".sweep.lock"
+TABLES = ("meta", "design", "runs", "outcomes")
 OK = "ok"
 FAILED = "failed"
 
@@ -92,6 +107,8 @@ class SweepStore:
                 f"holds no sweep ({STORE_FILE} is missing); allowed: a folder made by `sweep`",
             )
         self.folder.mkdir(parents=True, exist_ok=True)
+        if not read_only and not self.path.exists():
+            self._create()
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
@@ -99,7 +116,27 @@ class SweepStore:
                 str(self.path), f"cannot be opened ({exc}); is another sweep writing to this folder?"
             ) from None
         if not read_only:
-            self.con.execute(_SCHEMA)
+            self.con.execute(_SCHEMA)  # a store made before stores were created whole may lack tables
+        found = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name IN (?, ?, ?, ?)", list(TABLES)
+        ).fetchone()
+        #: Whether the store has its tables (a store interrupted while it was made by an older
+        #: version has none; a resume adds them).
+        self.complete = bool(found and found[0] == len(TABLES))
+
+    def _create(self) -> None:
+        """Make the store file with its tables in a temporary sibling, then rename it into place."""
+        partial = self.folder / f".{STORE_FILE}.new-{os.getpid()}"
+        try:
+            con = duckdb.connect(str(partial))
+            try:
+                con.execute(_SCHEMA)
+            finally:
+                con.close()
+            os.replace(partial, self.path)
+        finally:
+            for leftover in self.folder.glob(f"{partial.name}*"):
+                leftover.unlink()
 
     def close(self) -> None:
         """Close the database (the data are already committed)."""
@@ -118,7 +155,9 @@ class SweepStore:
             path.unlink() if path.is_file() else shutil.rmtree(path)
 
     def meta(self) -> dict[str, str]:
-        """The ``meta`` table as a dict."""
+        """The ``meta`` table as a dict (empty for a store without tables)."""
+        if not self.complete:
+            return {}
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
 
     def bind(self, experiment_hash: str, name: str, design: pd.DataFrame, created: str) -> None:
@@ -196,16 +235,27 @@ class SweepStore:
         found = dict(rows)
         return {OK: int(found.get(OK, 0)), FAILED: int(found.get(FAILED, 0))}
 
+    def _require_tables(self) -> None:
+        if not self.complete:
+            raise ExperimentError(
+                str(self.folder),
+                "holds a sweep store that was interrupted while it was being made (no runs yet);"
+                " allowed: run the same sweep command again to resume",
+            )
+
     def runs(self) -> pd.DataFrame:
         """The run registry, ordered by point and replication."""
+        self._require_tables()
         return self.con.execute("SELECT * FROM runs ORDER BY point, replication").df()
 
     def outcomes(self) -> pd.DataFrame:
         """Outcome values (long: one row per run and outcome), ordered."""
+        self._require_tables()
         return self.con.execute("SELECT * FROM outcomes ORDER BY point, replication, outcome").df()
 
     def design(self) -> pd.DataFrame:
         """The design table (index ``point``, one column per factor path, in stored order)."""
+        self._require_tables()
         rows = self.con.execute("SELECT point, factor, value FROM design ORDER BY point").fetchall()
         order = list(dict.fromkeys(factor for _, factor, _ in rows))
         table: dict[int, dict[str, Any]] = {}
@@ -214,6 +264,39 @@ class SweepStore:
         frame = pd.DataFrame.from_dict(table, orient="index", columns=order)
         frame.index.name = "point"
         return frame
+
+
+@contextmanager
+def sweep_lock(folder: str | Path) -> Iterator[None]:
+    """Hold the single-writer lock of a sweep folder (created if needed) for the block.
+
+    Raises:
+        ExperimentError: If another process holds it (a sweep is writing into the folder).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover - Windows
+        yield
+        return
+    with (folder / LOCK_FILE).open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ExperimentError(
+                str(folder),
+                f"another sweep is writing to this folder ({holder}); allowed: wait until it ends (or"
+                " stop it), or a different --out; --restart never discards a running sweep's results",
+            ) from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()}\n")
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _plain(value: Any) -> Any:

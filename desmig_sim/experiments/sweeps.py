@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -24,12 +25,15 @@ import pandas as pd
 from desmig_sim.config.outcomes import CATALOGUE
 from desmig_sim.core.errors import ExperimentError
 from desmig_sim.core.output import staged_directory, write_manifest, write_table
+from desmig_sim.core.preflight import check_output_folder, check_scheduler
 from desmig_sim.core.provenance import environment, utc_now, write_json
 from desmig_sim.experiments.effects import lever_effects, summarise_effects
-from desmig_sim.experiments.executors import Payload, Task, make_executor
+from desmig_sim.experiments.executors import Executor, Payload, Task, make_executor
 from desmig_sim.experiments.schema import OutcomeSpec
 from desmig_sim.experiments.spec import Experiment
-from desmig_sim.experiments.store import FAILED, OK, STORE_FILE, SweepStore
+from desmig_sim.experiments.store import FAILED, OK, STORE_FILE, SweepStore, sweep_lock
+
+logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 STATUS = "status.json"
@@ -142,14 +146,31 @@ def run_sweep(
         What this call did (runs done, failed, skipped; time).
 
     Raises:
-        ExperimentError: If ``out`` holds a sweep of a different experiment (and not ``restart``).
+        ExperimentError: If ``out`` holds a sweep of a different experiment (and not ``restart``),
+            or another sweep is writing into it.
+        OutputFolderError: If ``out`` cannot be written.
+        SchedulerError: If ``scheduler`` is malformed or does not answer.
     """
     out = Path(out)
-    if restart:
-        SweepStore.discard(out)
+    if executor == "dask" and scheduler is not None:
+        check_scheduler(scheduler)  # before the store exists: a bad address writes nothing
+    check_output_folder(out, replace=False)
+    with sweep_lock(out):
+        if restart:
+            SweepStore.discard(out)
+        return _run_locked(experiment, out, make_executor(executor, workers, scheduler), restart, progress)
+
+
+def _run_locked(
+    experiment: Experiment,
+    out: Path,
+    runner: Executor,
+    restart: bool,
+    progress: Callable[[int, int], None] | None,
+) -> SweepReport:
+    """:func:`run_sweep` holding the folder's single-writer lock."""
     clock = time.perf_counter()
     started = utc_now()
-    runner = make_executor(executor, workers, scheduler)
     report = SweepReport(out, experiment.runs)
     with SweepStore(out) as store:
         store.bind(experiment.content_hash(), experiment.name, experiment.design, started)
@@ -164,6 +185,9 @@ def run_sweep(
             if (int(p), r) not in stored
         ]
         report.skipped = experiment.runs - len(tasks)
+        logger.info(
+            "sweep %s: %d of %d runs to do (%d stored)", out, len(tasks), report.total, report.skipped
+        )
         if progress is not None:
             progress(report.skipped, report.total)
         try:
